@@ -1,0 +1,98 @@
+import { resolveSite, SaltStore, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type RawHit, type Store } from '@qa/core'
+import { cachedUserAgentParser } from './enrich/user-agent.ts'
+import { openCountryLookup } from './enrich/geo.ts'
+import { perMinuteLimiter } from './http/rate-limit.ts'
+import { createIngestHandler, type IngestSink } from './http/ingest-handler.ts'
+import { siteResolver } from './pipeline/resolve-site.ts'
+import type { PipelineDeps } from './pipeline/process-event.ts'
+import { SaltCache } from './salt/salt-cache.ts'
+import { loadTrackerScript, type TrackerScript } from './tracker-script.ts'
+import { BatchWriter, type FlushObservation } from './writer/batch-writer.ts'
+import { DropCounter } from './writer/drop-counter.ts'
+
+export interface CollectorOptions {
+  config: Config
+  store: Store
+  logger: Logger
+  clock?: Clock
+  onFlush?: (o: FlushObservation) => void
+}
+
+export interface Collector {
+  handler: ReturnType<typeof createIngestHandler>
+  tracker: TrackerScript
+  writer: BatchWriter<RawHit>
+  drops: DropCounter
+  counters: { accepted: number; invalid: number }
+  /** Creates today's and tomorrow's salts for every site. */
+  prepareSalts(): Promise<void>
+  /** Writes everything buffered; resolves when the store has it. */
+  flush(): Promise<void>
+  /** Stops accepting, flushes, and stops timers. */
+  close(): Promise<void>
+}
+
+/** Wires the ingest pipeline to the store: the same object serves both HTTP front ends. */
+export function createCollector({ config, store, logger, clock = systemClock, onFlush }: CollectorOptions): Collector {
+  const c = config.collector
+  const sites = config.sites.map(resolveSite)
+  const salts = new SaltCache(new SaltStore(store.client, clock.now))
+  const writer = new BatchWriter<RawHit>({
+    client: store.client,
+    table: 'raw_hits',
+    batchMaxRows: c.batchMaxRows,
+    flushIntervalMs: c.flushIntervalMs,
+    maxBufferedRows: c.maxBufferedRows,
+    onFlush: (o) => {
+      if (o.result === 'error') logger.warn({ flush: o }, 'raw_hits insert failed; will retry')
+      onFlush?.(o)
+    },
+  })
+  const drops = new DropCounter(store.client, clock.now)
+  const dropTimer = setInterval(() => void drops.flush().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'drop counts not written')), 10_000)
+  dropTimer.unref()
+  const counters = { accepted: 0, invalid: 0 }
+
+  const pipeline: PipelineDeps = {
+    resolveSite: siteResolver(sites),
+    trustedProxies: trustedProxyMatcher(c.trustedProxies),
+    truncation: { ipv4PrefixBits: c.ipv4PrefixBits, ipv6PrefixBits: c.ipv6PrefixBits },
+    honourDnt: c.honourDnt,
+    queryAllowlist: new Set(c.queryAllowlist),
+    parseUserAgent: cachedUserAgentParser(),
+    country: openCountryLookup(),
+    admit: perMinuteLimiter(c.rateLimitPerMinute, clock.now),
+    salt: (site, day) => salts.get(site, day),
+    now: clock.now,
+  }
+  const sink: IngestSink = {
+    enqueue: (o) => {
+      const r = writer.enqueue(o.row)
+      if (r === 'ok') counters.accepted++
+      return r
+    },
+    dropped: (o) => drops.count(o.siteId, o.reason),
+    invalid: () => {
+      counters.invalid++
+      drops.countInvalid()
+    },
+  }
+
+  return {
+    handler: createIngestHandler({ pipeline, sink, bodyLimitBytes: c.bodyLimitBytes, logger }),
+    tracker: loadTrackerScript(),
+    writer,
+    drops,
+    counters,
+    prepareSalts: () => salts.prepare(sites, (site) => siteDay(clock.now(), site.timezone)),
+    flush: async () => {
+      await writer.flush('manual')
+      await drops.flush()
+    },
+    close: async () => {
+      clearInterval(dropTimer)
+      await writer.close()
+      await drops.flush()
+    },
+  }
+}

@@ -1,0 +1,47 @@
+export interface PageInfo {
+  hostname: string
+  path: string
+  utm_source: string
+  utm_medium: string
+  utm_campaign: string
+  utm_term: string
+  utm_content: string
+}
+
+const UTM_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const
+const MAX_PATH = 2048
+
+/**
+ * Splits a page URL into host, a normalised path and UTM fields. The query string is
+ * dropped except allowlisted keys; utm_* go to their own fields; `ref` and `source`
+ * stand in for utm_source as Plausible does; the fragment is dropped unless the site
+ * routes by hash (h = 1).
+ */
+export function parsePageUrl(raw: string, allowlist: ReadonlySet<string>, hashRouting = false): PageInfo | null {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    return null
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
+  const q = url.searchParams
+  const utm = Object.fromEntries(UTM_KEYS.map((k) => [k, (q.get(k) ?? '').trim().slice(0, 200)])) as Record<(typeof UTM_KEYS)[number], string>
+  if (!utm.utm_source) utm.utm_source = (q.get('ref') ?? q.get('source') ?? '').trim().slice(0, 200)
+  const kept = new URLSearchParams()
+  for (const [k, v] of q) if (allowlist.has(k)) kept.append(k, v)
+  let path = url.pathname.replace(/\/{2,}/g, '/')
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
+  const query = kept.toString()
+  if (query) path += `?${query}`
+  if (hashRouting && url.hash.length > 1) path += url.hash
+  return { hostname: url.hostname.toLowerCase().replace(/^www\./, ''), path: safeDecode(path).slice(0, MAX_PATH), ...utm }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURI(s)
+  } catch {
+    return s
+  }
+}

@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Logger } from '@qa/core'
+import { parseEventBody, type ParseResult } from '../pipeline/parse-body.ts'
+import { processEvent, type Outcome, type PipelineDeps } from '../pipeline/process-event.ts'
+import { readBody } from './read-body.ts'
+import { corsHeaders, json, PIXEL } from './respond.ts'
+
+export interface IngestSink {
+  /** 'full' turns into 503 + Retry-After: accepted events are never silently dropped. */
+  enqueue(outcome: Extract<Outcome, { kind: 'accept' }>): 'ok' | 'full' | 'closed'
+  dropped(outcome: Extract<Outcome, { kind: 'drop' }>): void
+  invalid(): void
+}
+
+export interface IngestOptions {
+  pipeline: PipelineDeps
+  sink: IngestSink
+  bodyLimitBytes: number
+  logger: Logger
+}
+
+interface Reply {
+  status: number
+  body: object
+  headers?: Record<string, string>
+}
+
+export const EVENT_PATH = '/api/event'
+export const PIXEL_PATH = '/api/pixel.gif'
+
+const ACCEPTED_TYPES = /^(application\/json|text\/plain)\b/i
+
+/** The lean ingest handler, shared by the standalone server and the Express router. */
+export function createIngestHandler(opts: IngestOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined
+    const cors = corsHeaders(origin)
+    const isPixel = (req.url ?? '').split('?')[0] === PIXEL_PATH
+    route(req, opts)
+      .then((reply) => (isPixel ? sendPixel(res, reply) : json(res, reply.status, reply.body, { ...cors, ...reply.headers })))
+      .catch((err: unknown) => {
+        opts.logger.error({ err: { message: (err as Error).message } }, 'ingest failed')
+        if (!res.headersSent) json(res, 500, { error: 'internal error' }, cors)
+      })
+  }
+}
+
+async function route(req: IncomingMessage, opts: IngestOptions): Promise<Reply> {
+  const path = (req.url ?? '').split('?')[0]
+  if (path === PIXEL_PATH && req.method === 'GET') return decide(pixelEvent(req), req, opts)
+  if (path !== EVENT_PATH) return { status: 404, body: { error: 'not found' } }
+  if (req.method === 'OPTIONS') {
+    return {
+      status: 204,
+      body: {},
+      headers: { 'Access-Control-Allow-Methods': 'POST, OPTIONS', 'Access-Control-Allow-Headers': 'Content-Type', 'Access-Control-Max-Age': '86400' },
+    }
+  }
+  if (req.method !== 'POST') return { status: 405, body: { error: 'use POST' }, headers: { Allow: 'POST, OPTIONS' } }
+  const type = req.headers['content-type']
+  if (type && !ACCEPTED_TYPES.test(type)) {
+    req.resume()
+    return reject(opts, 415, 'content-type must be application/json or text/plain')
+  }
+  const body = await readBody(req, opts.bodyLimitBytes)
+  if (!body.ok) return reject(opts, body.status, body.reason)
+  return decide(parseEventBody(body.body), req, opts)
+}
+
+async function decide(parsed: ParseResult, req: IncomingMessage, opts: IngestOptions): Promise<Reply> {
+  if (!parsed.ok) return reject(opts, 400, parsed.reason)
+  const outcome = await processEvent(parsed.event, { peer: req.socket.remoteAddress, headers: req.headers }, opts.pipeline)
+  switch (outcome.kind) {
+    case 'reject':
+      return reject(opts, outcome.status, outcome.reason)
+    case 'drop':
+      opts.sink.dropped(outcome)
+      if (outcome.reason === 'rate_limited') return { status: 429, body: { error: 'rate limited' }, headers: { 'Retry-After': '60' } }
+      return { status: 202, body: { status: 'dropped', reason: outcome.reason } }
+    case 'accept': {
+      const r = opts.sink.enqueue(outcome)
+      if (r === 'ok') return { status: 202, body: { status: 'accepted' } }
+      return { status: 503, body: { error: r === 'full' ? 'ingest buffer full, retry later' : 'shutting down' }, headers: { 'Retry-After': '1' } }
+    }
+  }
+}
+
+function reject(opts: IngestOptions, status: number, reason: string): Reply {
+  opts.sink.invalid()
+  return { status, body: { error: reason } }
+}
+
+/** No-JS tracking: <img src="/api/pixel.gif?d=site&u=url">; u defaults to the Referer. */
+function pixelEvent(req: IncomingMessage): ParseResult {
+  const q = new URL(req.url ?? '', 'http://pixel').searchParams
+  const referer = typeof req.headers.referer === 'string' ? req.headers.referer : undefined
+  const w = q.get('w')
+  const candidate: Record<string, unknown> = { n: q.get('n') ?? 'pageview', u: q.get('u') ?? referer, d: q.get('d') ?? undefined, r: q.get('r') }
+  if (w !== null && /^\d{1,6}$/.test(w)) candidate.w = Number(w)
+  return parseEventBody(Buffer.from(JSON.stringify(candidate)))
+}
+
+/** An <img> gets the 1x1 GIF on success; errors stay JSON for whoever debugs them. */
+function sendPixel(res: ServerResponse, reply: Reply): void {
+  if (reply.status >= 300) return json(res, reply.status, reply.body, reply.headers)
+  res.writeHead(200, { 'Content-Type': 'image/gif', 'Content-Length': PIXEL.length, 'Cache-Control': 'no-store' })
+  res.end(PIXEL)
+}

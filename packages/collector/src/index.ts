@@ -1,0 +1,8 @@
+export * from './collector.ts'
+export * from './http/express-router.ts'
+export * from './http/standalone-server.ts'
+export * from './http/ingest-handler.ts'
+export * from './writer/batch-writer.ts'
+export * from './pipeline/process-event.ts'
+export * from './pipeline/parse-body.ts'
+export { parseUserAgent, cachedUserAgentParser } from './enrich/user-agent.ts'

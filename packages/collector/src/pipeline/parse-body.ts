@@ -1,0 +1,28 @@
+import { normaliseWireKeys, WireEventSchema, type WireEvent } from '@qa/core'
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+export type ParseResult = { ok: true; event: WireEvent } | { ok: false; reason: string }
+
+/** Bytes to a validated wire event: strict UTF-8, JSON, then the zod schema. */
+export function parseEventBody(body: Uint8Array): ParseResult {
+  let text: string
+  try {
+    text = utf8.decode(body)
+  } catch {
+    return { ok: false, reason: 'body is not valid UTF-8' }
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return { ok: false, reason: 'body is not valid JSON' }
+  }
+  const parsed = WireEventSchema.safeParse(normaliseWireKeys(json))
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    const field = issue.path.map(String).join('.') || 'body'
+    return { ok: false, reason: `${field}: ${issue.message}` }
+  }
+  return { ok: true, event: parsed.data }
+}

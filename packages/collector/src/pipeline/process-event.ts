@@ -1,0 +1,86 @@
+import { clientIp, truncateIp, visitorHash, siteDay, type RawHit, type Site, type TrustedProxies, type TruncationBits, type WireEvent } from '@qa/core'
+import type { IncomingHttpHeaders } from 'node:http'
+import { classifyReferrer } from '../enrich/referrer.ts'
+import { parsePageUrl } from '../enrich/page-url.ts'
+import { screenClass } from '../enrich/screen-class.ts'
+import { primaryLanguage } from '../enrich/language.ts'
+import type { UserAgentInfo } from '../enrich/user-agent.ts'
+import type { CountryLookup } from '../enrich/geo.ts'
+import { refusesTracking } from './consent.ts'
+import { isBot } from './bot.ts'
+import { originAllowed, type SiteResolver } from './resolve-site.ts'
+import { sanitiseProps } from './sanitise-props.ts'
+
+export type DropReason = 'bot' | 'consent' | 'rate_limited'
+
+export type Outcome =
+  | { kind: 'accept'; row: RawHit }
+  | { kind: 'drop'; reason: DropReason; siteId: string }
+  | { kind: 'reject'; status: 400 | 403 | 404; reason: string }
+
+export interface RequestContext {
+  peer: string | undefined
+  headers: IncomingHttpHeaders
+}
+
+export interface PipelineDeps {
+  resolveSite: SiteResolver
+  trustedProxies: TrustedProxies
+  truncation: TruncationBits
+  honourDnt: boolean
+  queryAllowlist: ReadonlySet<string>
+  parseUserAgent: (ua: string) => UserAgentInfo
+  country: CountryLookup
+  /** Admits one event for a truncated address; false once its per-minute budget is spent. */
+  admit: (truncatedIp: string) => boolean
+  salt: (site: Site, day: string) => Buffer | Promise<Buffer>
+  now: () => number
+}
+
+const header = (h: string | string[] | undefined): string | undefined => (Array.isArray(h) ? h[0] : h)
+
+/**
+ * The ingest pipeline, in order: consent and bots -> site and origin -> IP truncation
+ * and rate limit -> visitor hash -> enrichment -> the minimal row. The full IP and
+ * user-agent never leave this function.
+ */
+export async function processEvent(event: WireEvent, ctx: RequestContext, deps: PipelineDeps): Promise<Outcome> {
+  const site = deps.resolveSite(event.d)
+  if (!site) return { kind: 'reject', status: 404, reason: 'unknown site' }
+  if (!originAllowed(site, header(ctx.headers.origin))) return { kind: 'reject', status: 403, reason: 'origin not allowed for this site' }
+  if (deps.honourDnt && refusesTracking(ctx.headers)) return { kind: 'drop', reason: 'consent', siteId: site.id }
+  const ua = header(ctx.headers['user-agent'])
+  if (isBot(ua)) return { kind: 'drop', reason: 'bot', siteId: site.id }
+
+  const ip = clientIp(ctx.peer, header(ctx.headers['x-forwarded-for']), deps.trustedProxies)
+  const truncated = ip ? truncateIp(ip, deps.truncation) : null
+  if (!ip || !truncated) return { kind: 'reject', status: 400, reason: 'no client address' }
+  if (!deps.admit(truncated)) return { kind: 'drop', reason: 'rate_limited', siteId: site.id }
+
+  const page = parsePageUrl(event.u, deps.queryAllowlist, event.h === true || event.h === 1)
+  if (!page) return { kind: 'reject', status: 400, reason: 'u: not an http(s) URL' }
+
+  const ts = deps.now()
+  const salt = await deps.salt(site, siteDay(ts, site.timezone))
+  const visitor_id = visitorHash(salt, site.id, ip, ua!)
+  const referrer = classifyReferrer(event.r, page.hostname, page.utm_source)
+
+  return {
+    kind: 'accept',
+    row: {
+      ts,
+      site_id: site.id,
+      visitor_id,
+      name: event.n,
+      ...page,
+      ...referrer,
+      ...deps.parseUserAgent(ua!),
+      country: deps.country(truncated),
+      screen_class: screenClass(event.w),
+      language: primaryLanguage(header(ctx.headers['accept-language'])),
+      engagement_ms: event.e ?? 0,
+      scroll_depth: event.sd ?? 0,
+      props: sanitiseProps(event.p),
+    },
+  }
+}

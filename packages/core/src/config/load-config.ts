@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs'
+import { ConfigSchema, type Config, type ConfigInput } from './schema.ts'
+
+type Parse = (raw: string) => unknown
+const int: Parse = (raw) => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : raw)
+const bool: Parse = (raw) => (['1', 'true', 'yes'].includes(raw) ? true : ['0', 'false', 'no'].includes(raw) ? false : raw)
+const list = (raw: string): string[] => raw.split(',').map((s) => s.trim()).filter(Boolean)
+const text: Parse = (raw) => raw
+/** SITES=a.com,b.org: one site per domain, UTC; richer site settings go in CONFIG_FILE. */
+const sites: Parse = (raw) => list(raw).map((d) => ({ domains: [d] }))
+
+/** Environment variables and the config paths they set: the one place env is read. */
+export const ENV_KEYS: Record<string, { path: string[]; parse: Parse }> = {
+  DATA_DIR: { path: ['dataDir'], parse: text },
+  CLICKHOUSE_URL: { path: ['clickhouse', 'url'], parse: text },
+  CLICKHOUSE_USER: { path: ['clickhouse', 'user'], parse: text },
+  CLICKHOUSE_PASSWORD: { path: ['clickhouse', 'password'], parse: text },
+  CLICKHOUSE_DATABASE: { path: ['clickhouse', 'database'], parse: text },
+  SITES: { path: ['sites'], parse: sites },
+  COLLECTOR_HOST: { path: ['collector', 'host'], parse: text },
+  COLLECTOR_PORT: { path: ['collector', 'port'], parse: int },
+  TRUSTED_PROXIES: { path: ['collector', 'trustedProxies'], parse: list },
+  IPV4_PREFIX_BITS: { path: ['collector', 'ipv4PrefixBits'], parse: int },
+  IPV6_PREFIX_BITS: { path: ['collector', 'ipv6PrefixBits'], parse: int },
+  HONOUR_DNT: { path: ['collector', 'honourDnt'], parse: bool },
+  QUERY_ALLOWLIST: { path: ['collector', 'queryAllowlist'], parse: list },
+  BODY_LIMIT_BYTES: { path: ['collector', 'bodyLimitBytes'], parse: int },
+  RATE_LIMIT_PER_MINUTE: { path: ['collector', 'rateLimitPerMinute'], parse: int },
+  BATCH_MAX_ROWS: { path: ['collector', 'batchMaxRows'], parse: int },
+  FLUSH_INTERVAL_MS: { path: ['collector', 'flushIntervalMs'], parse: int },
+  MAX_BUFFERED_ROWS: { path: ['collector', 'maxBufferedRows'], parse: int },
+  RAW_TTL_HOURS: { path: ['retention', 'rawTtlHours'], parse: int },
+  DEMO_PORT: { path: ['demo', 'port'], parse: int },
+  LOG_LEVEL: { path: ['logLevel'], parse: text },
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target
+  for (const key of path.slice(0, -1)) {
+    const next = node[key]
+    node = (typeof next === 'object' && next !== null ? next : (node[key] = {})) as Record<string, unknown>
+  }
+  node[path[path.length - 1]!] = value
+}
+
+function envNameFor(path: PropertyKey[]): string | undefined {
+  const joined = path.map(String).join('.')
+  return Object.entries(ENV_KEYS).find(([, v]) => joined.startsWith(v.path.join('.')))?.[0]
+}
+
+/**
+ * Builds the config from an optional JSON file (CONFIG_FILE) overlaid by environment
+ * variables. Throws a ConfigError naming each wrong key and what it allows.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: ConfigInput = {}): Config {
+  let input: Record<string, unknown> = {}
+  const file = env.CONFIG_FILE
+  if (file) {
+    try {
+      input = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+    } catch (err) {
+      throw new ConfigError(`config: CONFIG_FILE ${file} is not readable JSON (${(err as Error).message})`)
+    }
+  }
+  for (const [name, { path, parse }] of Object.entries(ENV_KEYS)) {
+    const raw = env[name]
+    if (raw !== undefined && raw !== '') setPath(input, path, parse(raw))
+  }
+  input = deepMerge(input, overrides as Record<string, unknown>)
+  const result = ConfigSchema.safeParse(input)
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = issue.path.map(String).join('.') || '(root)'
+      const envName = envNameFor(issue.path)
+      return `  ${key}${envName ? ` (${envName})` : ''}: ${issue.message}`
+    })
+    throw new ConfigError(`config: invalid configuration\n${lines.join('\n')}`)
+  }
+  return result.data
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base }
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k]
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+        ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v
+  }
+  return out
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod'
+
+const hostname = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[a-z0-9.-]+$/, 'lower-case host name, letters, digits, dots and dashes only')
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
+export const SiteSchema = z.object({
+  /** Site id used in every stored row; defaults to the first domain. */
+  id: z.string().regex(/^[a-z0-9._-]{1,100}$/, 'letters, digits, ".", "_" or "-", at most 100').optional(),
+  /** The `d` / `domain` values trackers send for this site. */
+  domains: z.array(hostname).min(1),
+  /** IANA time zone; the salt day and daily rollups follow it. */
+  timezone: z.string().refine(isTimeZone, 'an IANA time zone such as "Europe/Berlin"').default('UTC'),
+  /** Browser origins allowed to post events; defaults to http(s):// of each domain and its www. */
+  allowedOrigins: z.array(z.string().url()).optional(),
+})
+
+const ipCidr = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'an IP address or CIDR such as 10.0.0.0/8')
+
+export const ConfigSchema = z.object({
+  /** Embedded ClickHouse data directory. */
+  dataDir: z.string().min(1).default('./data'),
+  clickhouse: z
+    .object({
+      /** Server URL; unset means the embedded engine on dataDir. */
+      url: z.string().url().optional(),
+      user: z.string().default('default'),
+      password: z.string().default(''),
+      database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'an identifier such as "analytics"').default('analytics'),
+    })
+    .prefault({}),
+  sites: z.array(SiteSchema).default([]),
+  collector: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8787),
+      /** Proxies whose X-Forwarded-For is believed; nobody's by default. */
+      trustedProxies: z.array(ipCidr).default([]),
+      /** Bits of an IPv4 address kept after truncation (stricter means fewer). */
+      ipv4PrefixBits: z.number().int().min(0).max(24).default(24),
+      /** Bits of an IPv6 address kept after truncation. */
+      ipv6PrefixBits: z.number().int().min(0).max(48).default(48),
+      /** Drop events from browsers sending DNT: 1 or Sec-GPC: 1. */
+      honourDnt: z.boolean().default(true),
+      /** Query parameters kept in stored paths besides the utm_* columns. */
+      queryAllowlist: z.array(z.string().min(1).max(64)).default([]),
+      bodyLimitBytes: z.number().int().min(512).max(65536).default(8192),
+      /** Events per minute accepted from one truncated IP (0 disables). */
+      rateLimitPerMinute: z.number().int().min(0).default(600),
+      batchMaxRows: z.number().int().min(1).max(1_000_000).default(5000),
+      flushIntervalMs: z.number().int().min(50).max(60_000).default(1000),
+      /** Rows held in memory before ingest answers 503. */
+      maxBufferedRows: z.number().int().min(1).max(10_000_000).default(100_000),
+    })
+    .prefault({}),
+  retention: z
+    .object({
+      /** Hard limit on the age of raw rows, 1 h to 10 days. */
+      rawTtlHours: z.number().int().min(1).max(240).default(48),
+    })
+    .prefault({}),
+  demo: z
+    .object({
+      /** Port of the demo page `pnpm start` serves (0 picks a free one). */
+      port: z.number().int().min(0).max(65535).default(8788),
+    })
+    .prefault({}),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+})
+
+export type Config = z.infer<typeof ConfigSchema>
+export type ConfigInput = z.input<typeof ConfigSchema>
+export type SiteConfig = z.infer<typeof SiteSchema>
+
+/** A site with every default resolved. */
+export interface Site {
+  id: string
+  domains: string[]
+  timezone: string
+  allowedOrigins: string[]
+}
+
+export function resolveSite(site: SiteConfig): Site {
+  const domains = site.domains
+  const origins =
+    site.allowedOrigins ??
+    domains.flatMap((d) => [`https://${d}`, `http://${d}`, `https://www.${d}`, `http://www.${d}`])
+  return {
+    id: site.id ?? domains[0]!,
+    domains,
+    timezone: site.timezone,
+    allowedOrigins: origins.map((o) => new URL(o).origin),
+  }
+}

@@ -1,0 +1,31 @@
+import ipaddr from 'ipaddr.js'
+
+export interface TruncationBits {
+  ipv4PrefixBits: number
+  ipv6PrefixBits: number
+}
+
+export const DEFAULT_TRUNCATION: TruncationBits = { ipv4PrefixBits: 24, ipv6PrefixBits: 48 }
+
+/**
+ * Zeroes the host part of an address: IPv4 to /24 and IPv6 to /48 by default.
+ * IPv4-mapped IPv6 (::ffff:a.b.c.d) is treated as the IPv4 it carries.
+ * Returns null for anything that is not an address.
+ */
+export function truncateIp(ip: string, bits: TruncationBits = DEFAULT_TRUNCATION): string | null {
+  if (!ipaddr.isValid(ip)) return null
+  const addr = ipaddr.process(ip)
+  const keep = addr.kind() === 'ipv4' ? bits.ipv4PrefixBits : bits.ipv6PrefixBits
+  const bytes = addr.toByteArray()
+  for (let i = 0; i < bytes.length; i++) {
+    const bitsBefore = i * 8
+    if (bitsBefore >= keep) bytes[i] = 0
+    else if (bitsBefore + 8 > keep) bytes[i]! &= 0xff << (8 - (keep - bitsBefore))
+  }
+  return ipaddr.fromByteArray(bytes).toString()
+}
+
+/** True for any textual IPv4 or IPv6 address. */
+export function isIpAddress(value: string): boolean {
+  return ipaddr.isValid(value)
+}

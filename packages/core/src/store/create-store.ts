@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+import type { Config } from '../config/schema.ts'
+
+export interface Store {
+  client: ClickHouseClient
+  kind: 'embedded' | 'server'
+  /** Database the tables live in ('default' on the embedded engine, whose data directory is the namespace). */
+  database: string
+  /** Embedded data directory, absolute. */
+  dataDir?: string
+  close(): Promise<void>
+}
+
+const SETTINGS = {
+  // 64-bit visitor hashes must survive JSON exactly.
+  output_format_json_quote_64bit_integers: 1,
+  date_time_input_format: 'best_effort',
+} as const
+
+/**
+ * One factory for both deployments: the embedded engine (chdb, in-process, on
+ * dataDir) unless clickhouse.url points at a server. The same SQL runs on both.
+ */
+export async function createStore(config: Pick<Config, 'dataDir' | 'clickhouse'>): Promise<Store> {
+  const { url, user, password, database } = config.clickhouse
+  if (url) {
+    const admin = createClient({ url, username: user, password })
+    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
+    await admin.close()
+    const client = createClient({ url, username: user, password, database, clickhouse_settings: SETTINGS })
+    return { client, kind: 'server', database, close: () => client.close() }
+  }
+  const dataDir = resolve(config.dataDir)
+  mkdirSync(dataDir, { recursive: true })
+  const client = createClient({
+    connection: createChdbConnection({ path: dataDir }),
+    clickhouse_settings: SETTINGS,
+  } as Parameters<typeof createClient>[0])
+  return { client, kind: 'embedded', database: 'default', dataDir, close: () => client.close() }
+}
