@@ -7,7 +7,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['packages/collector/tracker/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', XMLHttpRequest: 'readonly', Blob: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', XMLHttpRequest: 'readonly', Blob: 'readonly', URL: 'readonly', fetch: 'readonly', localStorage: 'readonly' } },
   },
   {
     rules: {

@@ -20,7 +20,7 @@
   function optedOut() {
     try {
       return localStorage.getItem('qa_ignore') === 'true'
-    } catch (e) {
+    } catch {
       return false
     }
   }
@@ -66,7 +66,9 @@
     try {
       if (on === false) localStorage.removeItem('qa_ignore')
       else localStorage.setItem('qa_ignore', 'true')
-    } catch (e) {}
+    } catch {
+      // Storage blocked: nothing to remember, nothing stored.
+    }
   }
 
   var queued = (window.qa && window.qa.q) || []

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js'
+import { isIpAddress } from './truncate-ip.ts'
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number]
 
@@ -13,7 +14,7 @@ export function trustedProxyMatcher(list: readonly string[]): TrustedProxies {
   })
   if (ranges.length === 0) return () => false
   return (ip) => {
-    if (!ipaddr.isValid(ip)) return false
+    if (!isIpAddress(ip)) return false
     const addr = ipaddr.process(ip)
     return ranges.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits))
   }
@@ -28,7 +29,7 @@ export function clientIp(peer: string | undefined, forwardedFor: string | undefi
   const hops = forwardedFor.split(',').map((h) => h.trim()).filter(Boolean)
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!
-    if (!trusted(hop)) return ipaddr.isValid(hop) ? hop : undefined
+    if (!trusted(hop)) return isIpAddress(hop) ? hop : undefined
   }
   return hops[0] ?? peer
 }

@@ -13,7 +13,7 @@ export const DEFAULT_TRUNCATION: TruncationBits = { ipv4PrefixBits: 24, ipv6Pref
  * Returns null for anything that is not an address.
  */
 export function truncateIp(ip: string, bits: TruncationBits = DEFAULT_TRUNCATION): string | null {
-  if (!ipaddr.isValid(ip)) return null
+  if (!isIpAddress(ip)) return null
   const addr = ipaddr.process(ip)
   const keep = addr.kind() === 'ipv4' ? bits.ipv4PrefixBits : bits.ipv6PrefixBits
   const bytes = addr.toByteArray()
@@ -25,7 +25,7 @@ export function truncateIp(ip: string, bits: TruncationBits = DEFAULT_TRUNCATION
   return ipaddr.fromByteArray(bytes).toString()
 }
 
-/** True for any textual IPv4 or IPv6 address. */
+/** True for a dotted-quad IPv4 or an IPv6 address; legacy forms such as "1.2.3" are refused. */
 export function isIpAddress(value: string): boolean {
-  return ipaddr.isValid(value)
+  return ipaddr.IPv4.isValidFourPartDecimal(value) || ipaddr.IPv6.isValid(value)
 }

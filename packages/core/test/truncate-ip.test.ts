@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest'
+import { truncateIp } from '../src/index.ts'
+
+describe('truncateIp', () => {
+  it('keeps /24 of IPv4 by default', () => {
+    expect(truncateIp('203.0.113.77')).toBe('203.0.113.0')
+  })
+  it('keeps /48 of IPv6 by default', () => {
+    expect(truncateIp('2001:db8:abcd:12:1:2:3:4')).toBe('2001:db8:abcd::')
+  })
+  it('treats IPv4-mapped IPv6 as IPv4', () => {
+    expect(truncateIp('::ffff:203.0.113.77')).toBe('203.0.113.0')
+  })
+  it('applies stricter prefixes, including partial bytes', () => {
+    expect(truncateIp('203.0.113.77', { ipv4PrefixBits: 16, ipv6PrefixBits: 48 })).toBe('203.0.0.0')
+    expect(truncateIp('203.0.255.77', { ipv4PrefixBits: 20, ipv6PrefixBits: 48 })).toBe('203.0.240.0')
+    expect(truncateIp('2001:db8:abcd:12::1', { ipv4PrefixBits: 24, ipv6PrefixBits: 32 })).toBe('2001:db8::')
+  })
+  it('returns null for input that is not an address', () => {
+    for (const bad of ['', 'localhost', '300.1.1.1', '1.2.3', '2001:::1', '203.0.113.77; DROP TABLE']) expect(truncateIp(bad)).toBeNull()
+  })
+})

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { siteDay, visitorHash } from '../src/index.ts'
+
+describe('visitorHash', () => {
+  const today = randomBytes(32)
+  const tomorrow = randomBytes(32)
+  const ua = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0'
+
+  it('is a 64-bit decimal and stable within a site-day', () => {
+    const a = visitorHash(today, 'site', '203.0.113.77', ua)
+    expect(a).toMatch(/^\d{1,20}$/)
+    expect(BigInt(a) < 2n ** 64n).toBe(true)
+    expect(visitorHash(today, 'site', '203.0.113.77', ua)).toBe(a)
+  })
+  it('changes with the day salt, the site, the address and the user-agent', () => {
+    const a = visitorHash(today, 'site', '203.0.113.77', ua)
+    expect(visitorHash(tomorrow, 'site', '203.0.113.77', ua)).not.toBe(a)
+    expect(visitorHash(today, 'other', '203.0.113.77', ua)).not.toBe(a)
+    expect(visitorHash(today, 'site', '203.0.113.78', ua)).not.toBe(a)
+    expect(visitorHash(today, 'site', '203.0.113.77', `${ua} x`)).not.toBe(a)
+  })
+})
+
+describe('siteDay', () => {
+  it('follows the site time zone', () => {
+    const t = Date.UTC(2026, 10, 23, 23, 30)
+    expect(siteDay(t, 'UTC')).toBe('2026-11-23')
+    expect(siteDay(t, 'Europe/Berlin')).toBe('2026-11-24')
+    expect(siteDay(t, 'America/New_York')).toBe('2026-11-23')
+  })
+})
