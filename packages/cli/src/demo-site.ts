@@ -1,15 +1,24 @@
 import { createServer, type Server } from 'node:http'
-import type { SiteConfig } from '@qa/core'
+import type { SiteInput } from '@qa/core'
 
 export const DEMO_DOMAIN = 'demo.localhost'
 
-/** The site `pnpm start` adds when none is configured, allowed from the demo page's origin. */
-export function demoSite(demoPort: number): SiteConfig {
+/**
+ * The site `pnpm start` adds when none is configured, allowed from the demo page's
+ * origin. One person clicking around is the demo's whole audience, so it shows every
+ * breakdown row (minimum group size 1) instead of folding them all into "(other)".
+ */
+export function demoSite(demoPort: number): SiteInput {
   return {
     id: 'demo',
     domains: [DEMO_DOMAIN],
     timezone: 'UTC',
     allowedOrigins: [`http://127.0.0.1:${demoPort}`, `http://localhost:${demoPort}`],
+    minGroupSize: 1,
+    goals: [
+      { name: 'Signup', event: 'Signup' },
+      { name: 'Visit /pricing', page: '/pricing' },
+    ],
   }
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, createStore, migrate, MigrationError, type Config } from '@qa/core'
+import { ConfigError, loadConfig, createStore, migrate, MigrationError, SiteSchema, type Config } from '@qa/core'
 import { demoSite, startDemoServer } from './demo-site.ts'
 import { runCollector } from './run-collector.ts'
 
@@ -8,7 +8,7 @@ const USAGE = `usage: qa <command>
   migrate [--dry-run]  apply (or list) pending schema migrations`
 
 async function start(config: Config): Promise<void> {
-  const cfg = config.sites.length > 0 ? config : { ...config, sites: [demoSite(config.demo.port)] }
+  const cfg = config.sites.length > 0 ? config : { ...config, sites: [SiteSchema.parse(demoSite(config.demo.port))] }
   const running = await runCollector(cfg)
   const demo = await startDemoServer(cfg.demo.port, running.url)
   const demoUrl = `http://127.0.0.1:${(demo.address() as { port: number }).port}/`

@@ -30,3 +30,15 @@ describe('siteDay', () => {
     expect(siteDay(t, 'America/New_York')).toBe('2026-11-23')
   })
 })
+
+describe('site day boundaries', () => {
+  it('finds the UTC start and end of a local day', async () => {
+    const { startOfSiteDay, endOfSiteDay, previousDay } = await import('../src/index.ts')
+    expect(new Date(startOfSiteDay('2026-11-23', 'UTC')).toISOString()).toBe('2026-11-23T00:00:00.000Z')
+    expect(new Date(startOfSiteDay('2026-11-23', 'Europe/Berlin')).toISOString()).toBe('2026-11-22T23:00:00.000Z')
+    expect(new Date(startOfSiteDay('2026-07-01', 'Europe/Berlin')).toISOString()).toBe('2026-06-30T22:00:00.000Z')
+    expect(new Date(endOfSiteDay('2026-11-23', 'Asia/Kolkata')).toISOString()).toBe('2026-11-23T18:30:00.000Z')
+    expect(new Date(startOfSiteDay('2026-11-23', 'America/New_York')).toISOString()).toBe('2026-11-23T05:00:00.000Z')
+    expect(previousDay('2026-03-01')).toBe('2026-02-28')
+  })
+})

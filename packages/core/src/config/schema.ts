@@ -15,6 +15,16 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+export const GoalSchema = z
+  .object({
+    name: z.string().min(1).max(120),
+    /** A custom event name that counts as a conversion. */
+    event: z.string().min(1).max(120).optional(),
+    /** A page path, with * as wildcard, whose pageview counts as a conversion. */
+    page: z.string().startsWith('/').max(2048).optional(),
+  })
+  .refine((g) => (g.event === undefined) !== (g.page === undefined), 'a goal has either an event or a page')
+
 export const SiteSchema = z.object({
   /** Site id used in every stored row; defaults to the first domain. */
   id: z.string().regex(/^[a-z0-9._-]{1,100}$/, 'letters, digits, ".", "_" or "-", at most 100').optional(),
@@ -24,6 +34,9 @@ export const SiteSchema = z.object({
   timezone: z.string().refine(isTimeZone, 'an IANA time zone such as "Europe/Berlin"').default('UTC'),
   /** Browser origins allowed to post events; defaults to http(s):// of each domain and its www. */
   allowedOrigins: z.array(z.string().url()).optional(),
+  goals: z.array(GoalSchema).default([]),
+  /** Overrides aggregation.minGroupSize for this site. */
+  minGroupSize: z.number().int().min(1).max(1000).optional(),
 })
 
 const ipCidr = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'an IP address or CIDR such as 10.0.0.0/8')
@@ -68,6 +81,29 @@ export const ConfigSchema = z.object({
     .object({
       /** Hard limit on the age of raw rows, 1 h to 10 days. */
       rawTtlHours: z.number().int().min(1).max(240).default(48),
+      /** Minutes after a salt day ends before its salt is destroyed (at most 24 h). */
+      saltGraceMinutes: z.number().int().min(0).max(1440).default(60),
+      /** Minutes after a day ends before its final rollup closes it and its raw rows may go. */
+      closeAfterMinutes: z.number().int().min(0).max(1440).default(30),
+    })
+    .prefault({}),
+  aggregation: z
+    .object({
+      /** Breakdown rows with fewer visitors are folded into "(other)" before storage. */
+      minGroupSize: z.number().int().min(1).max(1000).default(5),
+      /** Dimensions the dashboard filters by: their pairs with every dimension are stored. */
+      filterDimensions: z.array(z.string()).default(['source', 'country', 'device', 'browser', 'os', 'utm_campaign', 'entry_page']),
+      /** A visit with one pageview, no custom event and less engagement than this is a bounce. */
+      bounceEngagementMs: z.number().int().min(0).max(600_000).default(10_000),
+      rollupIntervalMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+    })
+    .prefault({}),
+  server: z
+    .object({
+      /** ClickHouse user the dashboard connects as in server mode (SELECT on aggregates only). */
+      dashboardUser: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('qa_dashboard'),
+      /** Cluster name: DDL becomes ON CLUSTER with Replicated tables. */
+      cluster: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).optional(),
     })
     .prefault({}),
   demo: z
@@ -82,16 +118,22 @@ export const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>
 export type ConfigInput = z.input<typeof ConfigSchema>
 export type SiteConfig = z.infer<typeof SiteSchema>
+export type SiteInput = z.input<typeof SiteSchema>
 
 /** A site with every default resolved. */
+export type Goal = z.infer<typeof GoalSchema>
+
 export interface Site {
   id: string
   domains: string[]
   timezone: string
   allowedOrigins: string[]
+  goals: Goal[]
+  minGroupSize?: number
 }
 
-export function resolveSite(site: SiteConfig): Site {
+export function resolveSite(input: SiteInput): Site {
+  const site = SiteSchema.parse(input)
   const domains = site.domains
   const origins =
     site.allowedOrigins ??
@@ -101,5 +143,7 @@ export function resolveSite(site: SiteConfig): Site {
     domains,
     timezone: site.timezone,
     allowedOrigins: origins.map((o) => new URL(o).origin),
+    goals: site.goals,
+    ...(site.minGroupSize === undefined ? {} : { minGroupSize: site.minGroupSize }),
   }
 }

@@ -26,8 +26,13 @@ export class SaltStore {
 
   /** Returns the day's salt, creating a candidate first when none exists. */
   async getOrCreate(siteId: string, day: string): Promise<Buffer> {
+    return (await this.ensure(siteId, day)).salt
+  }
+
+  /** Like getOrCreate, and says whether this call inserted the candidate. */
+  async ensure(siteId: string, day: string): Promise<{ salt: Buffer; created: boolean }> {
     const existing = await this.get(siteId, day)
-    if (existing) return existing
+    if (existing) return { salt: existing, created: false }
     await this.client.insert({
       table: 'salts',
       values: [{ site_id: siteId, day, salt: randomBytes(32).toString('hex'), created_at: this.now() }],
@@ -35,6 +40,14 @@ export class SaltStore {
     })
     const chosen = await this.get(siteId, day)
     if (!chosen) throw new Error(`salt for site ${siteId} day ${day} not readable after insert`)
-    return chosen
+    return { salt: chosen, created: true }
+  }
+
+  /** Every stored salt day per site (never the salts themselves). */
+  async days(): Promise<{ siteId: string; day: string }[]> {
+    const rows = await (
+      await this.client.query({ query: 'SELECT DISTINCT site_id, toString(day) AS day FROM salts ORDER BY day, site_id', format: 'JSONEachRow' })
+    ).json<{ site_id: string; day: string }>()
+    return rows.map((r) => ({ siteId: r.site_id, day: r.day }))
   }
 }

@@ -20,3 +20,38 @@ export function nextDay(day: string): string {
   d.setUTCDate(d.getUTCDate() + 1)
   return d.toISOString().slice(0, 10)
 }
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>()
+
+/** Offset of a time zone from UTC at an instant, in ms (Berlin in winter: +3600000). */
+export function zoneOffsetMs(epochMs: number, timeZone: string): number {
+  let f = offsetFormatters.get(timeZone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+    offsetFormatters.set(timeZone, f)
+  }
+  const p = Object.fromEntries(f.formatToParts(epochMs).map((x) => [x.type, Number(x.value)]))
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!)
+  return asUtc - Math.floor(epochMs / 1000) * 1000
+}
+
+/** The UTC instant at which a site-local day (YYYY-MM-DD) begins. */
+export function startOfSiteDay(day: string, timeZone: string): number {
+  const midnightUtc = Date.parse(`${day}T00:00:00Z`)
+  let t = midnightUtc - zoneOffsetMs(midnightUtc, timeZone)
+  // Once more with the offset in force at the first guess (DST changes near midnight).
+  t = midnightUtc - zoneOffsetMs(t, timeZone)
+  return t
+}
+
+/** The UTC instant at which a site-local day ends (the next day's start). */
+export function endOfSiteDay(day: string, timeZone: string): number {
+  return startOfSiteDay(nextDay(day), timeZone)
+}
+
+/** The day before a YYYY-MM-DD day. */
+export function previousDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() - 1)
+  return d.toISOString().slice(0, 10)
+}

@@ -1,0 +1,96 @@
+import { DIMENSIONS, OTHER, VISIT_DIMENSIONS, type Dimension, type VisitDimension } from './dimensions.ts'
+
+const WORK = 'rollup_work WHERE site_id = {site:String} AND day = {day:Date}'
+const THIS_DAY = 'site_id = {site:String} AND day = {day:Date}'
+
+/** The metrics every aggregate row carries, over rollup_work rows. */
+const METRICS = `
+  uniqExact(visitor_id) AS visitors,
+  uniqExact(visitor_id, visit_no) AS visits,
+  countIf(name = 'pageview') AS pageviews,
+  countIf(first_in_visit = 1 AND v_bounce = 1) AS bounces,
+  sumIf(v_duration_s, first_in_visit = 1) AS duration_s,
+  countIf(name NOT IN ('pageview', 'engagement')) AS events,
+  sumIf(engagement_ms, name = 'engagement') AS engagement_ms`
+
+export const TOTALS_DAILY_SQL = `
+INSERT INTO agg_totals_daily_staging (site_id, day, visitors, visits, pageviews, bounces, duration_s, events, engagement_ms)
+SELECT {site:String}, {day:Date}, ${METRICS}
+FROM ${WORK}
+HAVING visitors > 0`
+
+/** Visits count in the hour they started; visitors are exact per hour. */
+export const TOTALS_HOURLY_SQL = `
+INSERT INTO agg_totals_hourly_staging (site_id, day, hour, visitors, visits, pageviews, bounces, duration_s, events, engagement_ms)
+SELECT {site:String}, {day:Date}, toStartOfHour(ts, {tz:String}) AS h,
+  uniqExact(visitor_id), countIf(first_in_visit = 1), countIf(name = 'pageview'),
+  countIf(first_in_visit = 1 AND v_bounce = 1), sumIf(v_duration_s, first_in_visit = 1),
+  countIf(name NOT IN ('pageview', 'engagement')), sumIf(engagement_ms, name = 'engagement')
+FROM ${WORK}
+GROUP BY h`
+
+function tupleList(names: readonly string[]): string {
+  return names.map((n) => `tuple('${n}', ${DIMENSIONS[n as Dimension]})`).join(', ')
+}
+
+/**
+ * Every dimension, plain (filter_dimension = '') and paired with each filter
+ * dimension. Rows with fewer than k visitors are folded into (other), and so are
+ * filter values with fewer than k visitors, so no stored row describes a group
+ * smaller than k (except (other) itself, which names no value).
+ */
+export function breakdownSql(filterDimensions: readonly VisitDimension[]): string {
+  const dims = tupleList(Object.keys(DIMENSIONS))
+  const filters = ["tuple('', '')", tupleList(filterDimensions.filter((f) => Object.hasOwn(VISIT_DIMENSIONS, f)))].filter(Boolean).join(', ')
+  return `
+INSERT INTO agg_breakdown_daily_staging
+  (site_id, day, filter_dimension, filter_value, dimension, value, visitors, visits, pageviews, bounces, duration_s, events, engagement_ms, engagements)
+SELECT {site:String}, {day:Date}, fdim, fv, dim, v, ${METRICS}, countIf(name = 'engagement') AS engagements
+FROM (
+  SELECT *,
+    if(uniqExact(visitor_id) OVER (PARTITION BY fdim, fval, dim, val) < {k:UInt32}, '${OTHER}', val) AS v,
+    if(fdim = '' OR uniqExact(visitor_id) OVER (PARTITION BY fdim, fval, dim) >= {k:UInt32}, fval, '${OTHER}') AS fv
+  FROM (
+    SELECT visitor_id, visit_no, first_in_visit, name, v_bounce, v_duration_s, engagement_ms,
+      d.1 AS dim, d.2 AS val, f.1 AS fdim, f.2 AS fval
+    FROM rollup_work
+    ARRAY JOIN [${dims}] AS d
+    ARRAY JOIN [${filters}] AS f
+    WHERE ${THIS_DAY} AND fdim != dim AND NOT (dim = 'page' AND val = '')
+  )
+)
+GROUP BY fdim, fv, dim, v`
+}
+
+/**
+ * Custom events with their props (prop values folded below k) and goal conversions.
+ * Goals arrive as parallel arrays: name, event ('' if a page goal), page regex ('' if
+ * an event goal).
+ */
+export const EVENTS_SQL = `
+INSERT INTO agg_events_daily_staging (site_id, day, kind, event, prop_key, prop_value, visitors, events)
+SELECT {site:String}, {day:Date}, 'event', name, pk, pv2, uniqExact(visitor_id), count()
+FROM (
+  SELECT *, if(pk != '' AND uniqExact(visitor_id) OVER (PARTITION BY name, pk, pv) < {k:UInt32}, '${OTHER}', pv) AS pv2
+  FROM (
+    SELECT visitor_id, name, kv.1 AS pk, kv.2 AS pv
+    FROM rollup_work
+    ARRAY JOIN arrayConcat([tuple('', '')], arrayZip(mapKeys(props), mapValues(props))) AS kv
+    WHERE ${THIS_DAY} AND name NOT IN ('pageview', 'engagement')
+  )
+)
+GROUP BY name, pk, pv2`
+
+export const GOALS_SQL = `
+INSERT INTO agg_events_daily_staging (site_id, day, kind, event, prop_key, prop_value, visitors, events)
+SELECT {site:String}, {day:Date}, 'goal', {goal_names:Array(String)}[i] AS goal, '', '', uniqExact(visitor_id), count()
+FROM rollup_work
+ARRAY JOIN arrayEnumerate({goal_names:Array(String)}) AS i
+WHERE ${THIS_DAY} AND (({goal_events:Array(String)}[i] != '' AND name = {goal_events:Array(String)}[i])
+   OR ({goal_pages:Array(String)}[i] != '' AND name = 'pageview' AND match(path, {goal_pages:Array(String)}[i])))
+GROUP BY goal`
+
+/** Page goal pattern ("/blog/*") to an anchored regex. */
+export function pagePatternToRegex(pattern: string): string {
+  return `^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`
+}

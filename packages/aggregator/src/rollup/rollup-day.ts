@@ -1,0 +1,74 @@
+import type { ClickHouseClient, Site } from '@qa/core'
+import { endOfSiteDay, startOfSiteDay } from '@qa/core'
+import { BUILD_WORK_SQL } from './work-table.ts'
+import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
+import type { VisitDimension } from './dimensions.ts'
+
+export const AGGREGATE_TABLES = ['agg_totals_hourly', 'agg_totals_daily', 'agg_breakdown_daily', 'agg_events_daily'] as const
+
+export interface RollupSettings {
+  minGroupSize: number
+  filterDimensions: VisitDimension[]
+  bounceEngagementMs: number
+  /** Gap that ends a visit. */
+  visitGapMs?: number
+}
+
+export interface SiteRollup {
+  site: Site
+  rawRows: number
+  close: boolean
+}
+
+const VISIT_GAP_MS = 30 * 60_000
+
+/**
+ * Recomputes one site-local day for the given sites and swaps it in atomically: every
+ * aggregate of the day is built in the *_staging twins (recomputed sites from raw
+ * rows, every other site copied from the live tables), then each live partition is
+ * replaced in one step. Running it again gives the same rows; a crash leaves the
+ * live tables as they were or as the rerun will make them.
+ */
+export async function rollupDay(client: ClickHouseClient, day: string, sites: SiteRollup[], settings: RollupSettings): Promise<void> {
+  const command = (query: string, params: Record<string, unknown> = {}) => client.command({ query, query_params: params })
+  for (const t of AGGREGATE_TABLES) await command(`ALTER TABLE ${t}_staging DROP PARTITION {day:Date}`, { day })
+
+  for (const { site } of sites) {
+    const params = siteParams(site, day, settings)
+    await command('ALTER TABLE rollup_work DROP PARTITION ({site:String}, {day:Date})', params)
+    try {
+      await command(BUILD_WORK_SQL, params)
+      await command(TOTALS_DAILY_SQL, params)
+      await command(TOTALS_HOURLY_SQL, params)
+      await command(breakdownSql(settings.filterDimensions), params)
+      await command(EVENTS_SQL, params)
+      if (site.goals.length > 0) await command(GOALS_SQL, params)
+    } finally {
+      await command('ALTER TABLE rollup_work DROP PARTITION ({site:String}, {day:Date})', params)
+    }
+  }
+
+  const recomputed = sites.map((s) => s.site.id)
+  for (const t of AGGREGATE_TABLES) {
+    await command(`INSERT INTO ${t}_staging SELECT * FROM ${t} WHERE day = {day:Date} AND site_id NOT IN {sites:Array(String)}`, { day, sites: recomputed })
+    await command(`ALTER TABLE ${t} REPLACE PARTITION {day:Date} FROM ${t}_staging`, { day })
+    await command(`ALTER TABLE ${t}_staging DROP PARTITION {day:Date}`, { day })
+  }
+}
+
+function siteParams(site: Site, day: string, settings: RollupSettings): Record<string, unknown> {
+  const goals = site.goals
+  return {
+    site: site.id,
+    day,
+    tz: site.timezone,
+    from: startOfSiteDay(day, site.timezone),
+    to: endOfSiteDay(day, site.timezone),
+    gap_ms: settings.visitGapMs ?? VISIT_GAP_MS,
+    bounce_ms: settings.bounceEngagementMs,
+    k: site.minGroupSize ?? settings.minGroupSize,
+    goal_names: goals.map((g) => g.name),
+    goal_events: goals.map((g) => g.event ?? ''),
+    goal_pages: goals.map((g) => (g.page ? pagePatternToRegex(g.page) : '')),
+  }
+}

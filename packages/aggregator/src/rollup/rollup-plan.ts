@@ -1,0 +1,73 @@
+import type { ClickHouseClient, Site } from '@qa/core'
+import { endOfSiteDay } from '@qa/core'
+
+export interface LedgerEntry {
+  rawRows: number
+  closed: boolean
+}
+
+export interface PlannedDay {
+  day: string
+  sites: { site: Site; rawRows: number; close: boolean }[]
+}
+
+/** The last rollup of each site-day: how many raw rows it saw and whether it closed the day. */
+export async function readLedger(client: ClickHouseClient): Promise<Map<string, LedgerEntry>> {
+  const rows = await (
+    await client.query({
+      query: `SELECT site_id, toString(day) AS day, argMax(raw_rows, at) AS raw_rows, max(closed) AS closed
+              FROM rollup_log GROUP BY site_id, day`,
+      format: 'JSONEachRow',
+    })
+  ).json<{ site_id: string; day: string; raw_rows: string; closed: number }>()
+  return new Map(rows.map((r) => [`${r.site_id}|${r.day}`, { rawRows: Number(r.raw_rows), closed: r.closed === 1 }]))
+}
+
+/** Raw row counts per site-local day. */
+export async function rawDays(client: ClickHouseClient, site: Site): Promise<Map<string, number>> {
+  const rows = await (
+    await client.query({
+      query: 'SELECT toString(toDate(ts, {tz:String})) AS day, count() AS n FROM raw_hits WHERE site_id = {site:String} GROUP BY day',
+      query_params: { site: site.id, tz: site.timezone },
+      format: 'JSONEachRow',
+    })
+  ).json<{ day: string; n: string }>()
+  return new Map(rows.map((r) => [r.day, Number(r.n)]))
+}
+
+/**
+ * Which site-days need a rollup: those whose raw row count changed since their last
+ * rollup, and those whose day has ended (plus the close delay) and are not yet closed.
+ * Closed days are never recomputed: their raw rows may already be gone.
+ */
+export async function planRollups(
+  client: ClickHouseClient,
+  sites: readonly Site[],
+  now: number,
+  closeAfterMs: number,
+  only?: { days?: ReadonlySet<string>; force?: boolean },
+): Promise<PlannedDay[]> {
+  const ledger = await readLedger(client)
+  const byDay = new Map<string, PlannedDay>()
+  for (const site of sites) {
+    for (const [day, rawRows] of await rawDays(client, site)) {
+      if (only?.days && !only.days.has(day)) continue
+      const last = ledger.get(`${site.id}|${day}`)
+      if (last?.closed) continue
+      const close = now >= endOfSiteDay(day, site.timezone) + closeAfterMs
+      if (!only?.force && last && last.rawRows === rawRows && !close) continue
+      const planned = byDay.get(day) ?? { day, sites: [] }
+      planned.sites.push({ site, rawRows, close })
+      byDay.set(day, planned)
+    }
+  }
+  return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day))
+}
+
+export async function logRollup(client: ClickHouseClient, at: number, day: PlannedDay, durationMs: number): Promise<void> {
+  await client.insert({
+    table: 'rollup_log',
+    values: day.sites.map((s) => ({ at, site_id: s.site.id, day: day.day, raw_rows: s.rawRows, closed: s.close ? 1 : 0, duration_ms: Math.round(durationMs) })),
+    format: 'JSONEachRow',
+  })
+}
