@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { truncateIp } from '../src/index.ts'
+import { maskIpText, truncateIp } from '../src/index.ts'
 
 describe('truncateIp', () => {
   it('keeps /24 of IPv4 by default', () => {
@@ -18,5 +18,15 @@ describe('truncateIp', () => {
   })
   it('returns null for input that is not an address', () => {
     for (const bad of ['', 'localhost', '300.1.1.1', '1.2.3', '2001:::1', '203.0.113.77; DROP TABLE']) expect(truncateIp(bad)).toBeNull()
+  })
+})
+
+describe('maskIpText', () => {
+  it('replaces addresses inside text and leaves versions and times alone', () => {
+    expect(maskIpText('/user/203.0.113.77/profile')).toBe('/user/(ip)/profile')
+    expect(maskIpText('from 2001:db8::1 at 12:30:45')).toBe('from (ip) at 12:30:45')
+    expect(maskIpText('::ffff:203.0.113.77')).toBe('(ip)')
+    expect(maskIpText('/download/v1.2.3/file-10.15')).toBe('/download/v1.2.3/file-10.15')
+    expect(maskIpText('/a/1.2.3.4.5')).toBe('/a/1.2.3.4.5')
   })
 })

@@ -1,3 +1,5 @@
+import { maskIpText } from '@qa/core'
+
 export interface PageInfo {
   hostname: string
   path: string
@@ -26,8 +28,8 @@ export function parsePageUrl(raw: string, allowlist: ReadonlySet<string>, hashRo
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
   const q = url.searchParams
-  const utm = Object.fromEntries(UTM_KEYS.map((k) => [k, (q.get(k) ?? '').trim().slice(0, 200)])) as Record<(typeof UTM_KEYS)[number], string>
-  if (!utm.utm_source) utm.utm_source = (q.get('ref') ?? q.get('source') ?? '').trim().slice(0, 200)
+  const utm = Object.fromEntries(UTM_KEYS.map((k) => [k, maskIpText((q.get(k) ?? '').trim()).slice(0, 200)])) as Record<(typeof UTM_KEYS)[number], string>
+  if (!utm.utm_source) utm.utm_source = maskIpText((q.get('ref') ?? q.get('source') ?? '').trim()).slice(0, 200)
   const kept = new URLSearchParams()
   for (const [k, v] of q) if (allowlist.has(k)) kept.append(k, v)
   let path = url.pathname.replace(/\/{2,}/g, '/')
@@ -35,7 +37,7 @@ export function parsePageUrl(raw: string, allowlist: ReadonlySet<string>, hashRo
   const query = kept.toString()
   if (query) path += `?${query}`
   if (hashRouting && url.hash.length > 1) path += url.hash
-  return { hostname: url.hostname.toLowerCase().replace(/^www\./, ''), path: safeDecode(path).slice(0, MAX_PATH), ...utm }
+  return { hostname: maskIpText(url.hostname.toLowerCase().replace(/^www\./, '').replace(/^\[|\]$/g, '')), path: maskIpText(safeDecode(path)).slice(0, MAX_PATH), ...utm }
 }
 
 function safeDecode(s: string): string {

@@ -1,4 +1,4 @@
-import { isIpAddress } from '@qa/core'
+import { isIpAddress, maskIpText } from '@qa/core'
 
 export const STORED_PROP_KEYS = 16
 export const STORED_KEY_MAX = 64
@@ -28,7 +28,7 @@ function sanitiseValue(value: string): string {
   if (isIpAddress(value) || EMAIL.test(value)) return '(redacted)'
   if (/^https?:\/\//i.test(value) && URL.canParse(value)) {
     const url = new URL(value)
-    return `${url.origin}${url.pathname}`
+    return maskIpText(`${url.origin}${url.pathname}`)
   }
-  return value
+  return maskIpText(value)
 }

@@ -1,0 +1,107 @@
+import { isIpAddress } from '@qa/core'
+import ipaddr from 'ipaddr.js'
+import { DASHBOARD_TABLES, query, type AuditContext, type Check } from './audit-types.ts'
+
+interface Column {
+  table: string
+  name: string
+  type: string
+}
+
+/** Tables not scanned for personal data: the audit's own reports (counts and check names only). */
+const NOT_SCANNED = new Set(['audit_log'])
+
+async function columns(ctx: AuditContext): Promise<Column[]> {
+  const cols = await query<Column>(
+    ctx.client,
+    `SELECT table, name, type FROM system.columns
+     WHERE database = currentDatabase() AND table IN (SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT IN ('View', 'MaterializedView'))`,
+  )
+  return cols.filter((c) => !NOT_SCANNED.has(c.table))
+}
+
+const isText = (type: string) => /String|Map\(|Array\(/.test(type)
+const isInteger = (type: string) => /^(LowCardinality\()?(U?Int(32|64|128))\)?$/.test(type)
+
+/** A column as text, whatever its type: map values and array items joined. */
+function asText(c: Column): string {
+  const id = `\`${c.name}\``
+  if (c.type.startsWith('Map(')) return `arrayStringConcat(arrayMap(x -> toString(x), arrayConcat(mapKeys(${id}), mapValues(${id}))), ' ')`
+  if (c.type.startsWith('Array(')) return `arrayStringConcat(arrayMap(x -> toString(x), ${id}), ' ')`
+  return `toString(${id})`
+}
+
+const IPV4_IN_TEXT = String.raw`(^|[^0-9.])(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}([^0-9.]|$)`
+const UA_IN_TEXT = String.raw`Mozilla/[0-9]\.[0-9]|AppleWebKit/[0-9]|Gecko/[0-9]{4}|Chrome/[0-9]+\.[0-9]+\.[0-9]+|\(Windows NT [0-9]|\(Macintosh;|\(X11;|\(iPhone;|Dalvik/`
+
+async function countMatches(ctx: AuditContext, c: Column, predicate: string, params: Record<string, unknown> = {}): Promise<number> {
+  const [r] = await query<{ n: string }>(ctx.client, `SELECT count() AS n FROM \`${c.table}\` WHERE ${predicate}`, params)
+  return Number(r?.n ?? 0)
+}
+
+export const ipValuesCheck: Check = {
+  id: 'no_ip_values',
+  title: 'no IP address in any stored column',
+  async run(ctx) {
+    const cols = await columns(ctx)
+    const found: string[] = []
+    const typed = cols.filter((c) => /IPv4|IPv6/.test(c.type))
+    found.push(...typed.map((c) => `${c.table}.${c.name} has type ${c.type}`))
+    for (const c of cols.filter((col) => isText(col.type))) {
+      const text = asText(c)
+      const n = await countMatches(ctx, c, `match(${text}, {re:String}) OR arrayExists(t -> isIPv6String(t), extractAll(${text}, '[0-9A-Fa-f:.]{7,45}'))`, { re: IPV4_IN_TEXT })
+      if (n > 0) found.push(`${c.table}.${c.name}: ${n} rows with an IP-shaped value`)
+    }
+    for (const ip of ctx.probeIps) found.push(...(await probe(ctx, cols, ip)))
+    const probes = ctx.probeIps.length > 0 ? `, probes: ${ctx.probeIps.length} address(es) in text and numeric forms` : ''
+    return found.length === 0
+      ? { status: 'pass', detail: `${cols.length} columns of every table searched through the engine${probes}` }
+      : { status: 'fail', detail: found.join('; ') }
+  },
+}
+
+/** A known address in text form (full and as stored by mistake) and as an integer. */
+async function probe(ctx: AuditContext, cols: Column[], ip: string): Promise<string[]> {
+  if (!isIpAddress(ip)) return [`probe ${JSON.stringify(ip)} is not an address`]
+  const addr = ipaddr.process(ip)
+  const text = addr.toString()
+  const numeric = BigInt(`0x${Buffer.from(addr.toByteArray()).toString('hex')}`).toString()
+  const found: string[] = []
+  for (const c of cols) {
+    let n = 0
+    if (isText(c.type)) n = await countMatches(ctx, c, `position(${asText(c)}, {ip:String}) > 0 OR position(${asText(c)}, {num:String}) > 0`, { ip: text, num: numeric })
+    else if (isInteger(c.type)) n = await countMatches(ctx, c, `toString(\`${c.name}\`) = {num:String}`, { num: numeric })
+    if (n > 0) found.push(`${c.table}.${c.name}: probe address found in ${n} rows`)
+  }
+  return found
+}
+
+export const userAgentCheck: Check = {
+  id: 'no_user_agents',
+  title: 'no user-agent string in any stored column',
+  async run(ctx) {
+    const found: string[] = []
+    const text = (await columns(ctx)).filter((c) => isText(c.type))
+    for (const c of text) {
+      const n = await countMatches(ctx, c, `match(${asText(c)}, {re:String})`, { re: UA_IN_TEXT })
+      if (n > 0) found.push(`${c.table}.${c.name}: ${n} rows with a user-agent-shaped value`)
+    }
+    return found.length === 0 ? { status: 'pass', detail: `${text.length} text columns searched` } : { status: 'fail', detail: found.join('; ') }
+  },
+}
+
+const IDENTIFIER_NAMES = /(^|_)(visitor_id|visit_no|session|session_id|user_id|ip|ip_address|user_agent|ua|salt|fingerprint|hash)($|_)/i
+
+export const aggregateSchemaCheck: Check = {
+  id: 'aggregate_schemas',
+  title: 'aggregate tables hold no identifier columns and no per-visitor sketches',
+  async run(ctx) {
+    const cols = await query<Column>(ctx.client, 'SELECT table, name, type FROM system.columns WHERE database = currentDatabase() AND table IN {tables:Array(String)}', {
+      tables: DASHBOARD_TABLES.filter((t) => t.startsWith('agg_')),
+    })
+    const bad = cols
+      .filter((c) => IDENTIFIER_NAMES.test(c.name) || /AggregateFunction/.test(c.type))
+      .map((c) => `${c.table}.${c.name} (${c.type})`)
+    return bad.length === 0 ? { status: 'pass', detail: `${cols.length} columns, all counts, sums and dimension values` } : { status: 'fail', detail: `identifier-like columns: ${bad.join(', ')}` }
+  },
+}

@@ -1,0 +1,25 @@
+import { DASHBOARD_TABLES, query, type Check } from './audit-types.ts'
+
+/**
+ * In server mode the dashboard connects as its own ClickHouse user: every grant of that
+ * user must be SELECT on a dashboard table. The embedded engine has no users; there the
+ * dashboard is in-process and its query builder names only the same tables.
+ */
+export const grantsCheck: Check = {
+  id: 'dashboard_grants',
+  title: 'dashboard user may only SELECT aggregates and logs',
+  async run({ client, store, config }) {
+    if (store.kind === 'embedded') return { status: 'skip', detail: 'embedded engine: no database users (the dashboard reads through its aggregate-only query builder)' }
+    const user = config.server.dashboardUser
+    let grants: { g: string }[]
+    try {
+      grants = await query<{ g: string }>(client, `SELECT concat(access_type, ' ', ifNull(database, '*'), '.', ifNull(table, '*')) AS g FROM system.grants WHERE user_name = {user:String}`, { user })
+    } catch (err) {
+      return { status: 'fail', detail: `cannot read grants of ${user}: ${(err as Error).message.slice(0, 120)}` }
+    }
+    if (grants.length === 0) return { status: 'fail', detail: `user ${user} has no grants or does not exist: run the setup DDL (qa ddl dashboard-user)` }
+    const allowed = new Set(DASHBOARD_TABLES.map((t) => `SELECT ${store.database}.${t}`))
+    const extra = grants.map((r) => r.g).filter((g) => !allowed.has(g))
+    return extra.length === 0 ? { status: 'pass', detail: `${user}: ${grants.length} SELECT grants on dashboard tables` } : { status: 'fail', detail: `${user} has grants beyond SELECT on dashboard tables: ${extra.join(', ')}` }
+  },
+}

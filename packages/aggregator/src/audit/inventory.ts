@@ -1,0 +1,44 @@
+import { RawHitSchema, type Config } from '@qa/core'
+
+/**
+ * The data inventory, generated from the live configuration: each stored field, why
+ * it is kept, where and for how long. Markdown that a privacy notice can quote.
+ */
+export function dataInventory(config: Config): string {
+  const c = config.collector
+  const r = config.retention
+  const k = config.aggregation.minGroupSize
+  const rawRetention = `until its day's final rollup, and never longer than ${r.rawTtlHours} hours`
+  const rawRows = Object.entries(RawHitSchema.shape).map(([name, schema]) => `| \`${name}\` | ${schema.description ?? ''} | raw_hits | ${rawRetention} |`)
+  return [
+    '# Data inventory',
+    '',
+    'Generated from the running configuration.',
+    '',
+    '## What we collect and how',
+    '',
+    `- IP addresses are never stored. Each is truncated to its first ${c.ipv4PrefixBits} bits (IPv4) or ${c.ipv6PrefixBits} bits (IPv6) on arrival; the full address is used only inside the request to compute the daily visitor hash, and the truncated one to look up the country.`,
+    '- User-agent strings are never stored: only the browser, operating system (major.minor versions) and device class parsed from them.',
+    '- Referrers are reduced to the referring host name; page URLs lose their query string (except campaign tags' + (c.queryAllowlist.length ? ` and ${c.queryAllowlist.map((q) => `\`${q}\``).join(', ')}` : '') + ').',
+    `- Visitors are identified only by a salted hash that changes every day; the salt is random, never derived from a lasting secret, and destroyed ${r.saltGraceMinutes} minutes after its day ends, after which no hash can be linked to a person or to another day.`,
+    `- ${c.honourDnt ? 'Browsers sending Do Not Track or Global Privacy Control are not tracked at all; only a count of such requests is kept.' : 'Do Not Track and Global Privacy Control are not honoured (HONOUR_DNT=false).'}`,
+    '- No cookies are set and nothing identifying is stored in the browser.',
+    '',
+    '## Stored fields',
+    '',
+    '| Field | Why | Where | How long |',
+    '|---|---|---|---|',
+    ...rawRows,
+    `| salt | 32 random bytes per site and day, keys the visitor hash | salts | until ${r.saltGraceMinutes} minutes after its day ends |`,
+    `| counts and sums by time and dimension | the statistics shown on the dashboard: visitors per day, visits, pageviews, bounces, durations, events | agg_* tables | kept; anonymous (groups under ${k} visitors are merged into "(other)") |`,
+    '| refused-event counts | how many events were dropped as bots, for DNT/GPC or rate limits, per site and minute | ingest_drops | kept; counts only |',
+    '| rollup, purge, salt and audit logs | prove that the rules above are applied | rollup_log, purge_log, salt_log, audit_log | kept; no personal data |',
+    '',
+    '## Quotable statements',
+    '',
+    `- "Access time, truncated network address, request details and parsed browser information collected for access statistics are automatically deleted after at most ${r.rawTtlHours} hours."`,
+    '- "Analytics are kept only in aggregate, anonymous form that cannot be re-identified."',
+    '- "Unique visitors are counted per day with a daily-changing identifier; a person visiting on two days is counted twice."',
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createLogger, manualClock, type Config } from '@qa/core'
+import { Aggregator, dataInventory, formatReport, runAudit } from '@qa/aggregator'
+import { rows, tempStore, testConfig } from '../../../test/support/temp-store.ts'
+import { generateDay } from '../../../test/fixtures/traffic.ts'
+
+const DAY_START = Date.parse('2026-11-20T00:00:00Z')
+const H = 3600_000
+let store: Awaited<ReturnType<typeof tempStore>>
+let config: Config
+const clock = manualClock(DAY_START + 20 * H)
+
+const audit = (probes: string[] = []) => runAudit(store, config, clock.now(), probes)
+const row = (over: Record<string, unknown>) => ({ ts: clock.now() - H, site_id: 'test', visitor_id: '5', name: 'pageview', path: '/', props: {}, ...over })
+
+beforeAll(async () => {
+  config = testConfig({ aggregation: { minGroupSize: 2 } })
+  store = await tempStore(config)
+  const traffic = generateDay({ siteId: 'test', dayStartMs: DAY_START, visitors: 200, seed: 11 })
+  await store.client.insert({ table: 'raw_hits', values: traffic.rows.filter((r) => r.ts < clock.now()), format: 'JSONEachRow' })
+  await new Aggregator(config, store, createLogger('silent'), clock).tick()
+})
+afterAll(() => store.destroy())
+
+let cleanup: string[] = []
+beforeEach(async () => {
+  for (const sql of cleanup) await store.client.command({ query: sql })
+  cleanup = []
+})
+
+describe('privacy audit', () => {
+  it('passes on a clean store after a day of traffic, and records itself', async () => {
+    const report = await audit()
+    expect(report.failed, formatReport(report)).toEqual([])
+    expect(report.checks.find((c) => c.id === 'dashboard_grants')!.status).toBe('skip')
+    expect(formatReport(report)).toMatch(/^Privacy audit .*: PASS/)
+    const [logged] = await rows<{ passed: number }>(store, 'SELECT passed FROM audit_log ORDER BY at DESC LIMIT 1')
+    expect(logged!.passed).toBe(1)
+  })
+
+  it('fails naming no_ip_values when an IP is planted in a raw path, a prop, an aggregate or the drop counts', async () => {
+    const plants: [string, string][] = [
+      ['raw_hits', JSON.stringify(row({ path: '/x/203.0.113.77' }))],
+      ['raw_hits', JSON.stringify(row({ props: { note: 'from 2001:db8::42' } }))],
+      ['agg_breakdown_daily', JSON.stringify({ site_id: 'test', day: '2026-11-20', dimension: 'referrer', value: '198.51.100.7' })],
+      ['ingest_drops', JSON.stringify({ minute: 0, site_id: '203.0.113.9', reason: 'bot', events: 1 })],
+    ]
+    for (const [table, json] of plants) {
+      await store.client.insert({ table, values: [JSON.parse(json)], format: 'JSONEachRow' })
+      const report = await audit()
+      expect(report.failed, table).toContain('no_ip_values')
+      expect(report.checks.find((c) => c.id === 'no_ip_values')!.detail).toContain(table)
+      await store.client.command({ query: `TRUNCATE TABLE ${table}` })
+    }
+  })
+
+  it('finds a probe address in its numeric form in an integer column', async () => {
+    // 203.0.113.77 as a 32-bit integer, planted where a hash would be.
+    await store.client.insert({ table: 'raw_hits', values: [row({ visitor_id: String(3405803853) })], format: 'JSONEachRow' })
+    const report = await audit(['203.0.113.77'])
+    expect(report.failed).toContain('no_ip_values')
+    expect(report.checks.find((c) => c.id === 'no_ip_values')!.detail).toMatch(/raw_hits\.visitor_id: probe address/)
+    expect((await audit(['198.51.100.200'])).failed).not.toContain('no_ip_values')
+    cleanup.push('TRUNCATE TABLE raw_hits')
+  })
+
+  it('fails naming no_user_agents when a user-agent is planted', async () => {
+    await store.client.insert({ table: 'raw_hits', values: [row({ props: { ua: 'Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/133.0' } })], format: 'JSONEachRow' })
+    expect((await audit()).failed).toContain('no_user_agents')
+    cleanup.push('TRUNCATE TABLE raw_hits')
+  })
+
+  it('fails naming raw_ttl when an over-age raw row is planted', async () => {
+    await store.client.insert({ table: 'raw_hits', values: [row({ ts: clock.now() - 50 * H })], format: 'JSONEachRow' })
+    const report = await audit()
+    expect(report.failed).toContain('raw_ttl')
+    expect(report.checks.find((c) => c.id === 'raw_ttl')!.detail).toMatch(/oldest 50\.0 h/)
+    cleanup.push('TRUNCATE TABLE raw_hits')
+  })
+
+  it('fails naming salts when an old salt is planted', async () => {
+    await store.client.insert({ table: 'salts', values: [{ site_id: 'test', day: '2026-11-18', salt: 'ab'.repeat(32), created_at: 0 }], format: 'JSONEachRow' })
+    const report = await audit()
+    expect(report.failed).toEqual(['salts'])
+    expect(report.checks.find((c) => c.id === 'salts')!.detail).toContain('expired: test 2026-11-18')
+    cleanup.push("ALTER TABLE salts DROP PARTITION '2026-11-18'")
+  })
+
+  it('fails naming aggregate_schemas when an identifier column is added to an aggregate', async () => {
+    await store.client.command({ query: 'ALTER TABLE agg_totals_daily ADD COLUMN visitor_id UInt64' })
+    expect((await audit()).failed).toContain('aggregate_schemas')
+    cleanup.push('ALTER TABLE agg_totals_daily DROP COLUMN visitor_id')
+  })
+
+  it('is clean again once the plants are gone', async () => {
+    expect((await audit()).failed).toEqual([])
+  })
+})
+
+describe('data inventory', () => {
+  it('is generated from the live configuration', () => {
+    const md = dataInventory({ ...config, retention: { ...config.retention, rawTtlHours: 24 }, collector: { ...config.collector, ipv4PrefixBits: 16 } })
+    expect(md).toContain('first 16 bits (IPv4)')
+    expect(md).toContain('never longer than 24 hours')
+    expect(md).toMatch(/\| `visitor_id` \| 64-bit salted daily hash/)
+    expect(md).toContain('deleted after at most 24 hours')
+  })
+})
