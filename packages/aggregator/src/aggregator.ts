@@ -53,7 +53,7 @@ export class Aggregator {
 
   /** Runs a tick now and then every rollupIntervalMs until stop(). */
   async start(): Promise<void> {
-    await ensureRawTtl(this.store.client, this.config.retention.rawTtlHours)
+    await ensureRawTtl(this.store.client, this.config.retention.rawTtlHours, this.store.cluster)
     await this.tick()
     this.timer = setInterval(() => {
       this.tick().catch((err: Error) => this.logger.error({ err: { message: err.message } }, 'aggregator tick failed'))
@@ -105,12 +105,14 @@ export class Aggregator {
 
   private async rollupOne(day: PlannedDay): Promise<void> {
     const started = performance.now()
+    this.logger.debug({ day: day.day, sites: day.sites.length }, 'rollup started')
     await rollupDay(this.store.client, day.day, day.sites, this.settings)
     await logRollup(this.store.client, this.clock.now(), day, performance.now() - started)
+    this.logger.debug({ day: day.day, ms: Math.round(performance.now() - started) }, 'rollup finished')
   }
 
   private purgeNow(dryRun: boolean): Promise<PurgedPartition[]> {
-    return purgeRaw(this.store.client, this.sites, this.clock.now(), this.config.retention.rawTtlHours * 3_600_000, { dryRun })
+    return purgeRaw(this.store.client, this.sites, this.clock.now(), this.config.retention.rawTtlHours * 3_600_000, { dryRun, ...(this.store.cluster ? { cluster: this.store.cluster } : {}) })
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

@@ -1,91 +1,70 @@
-import { ConfigError, loadConfig, createStore, migrate, MigrationError, SiteSchema, type Config } from '@qa/core'
-import { demoSite, startDemoServer } from './demo-site.ts'
-import { runCollector } from './run-collector.ts'
+import { ConfigError, loadConfig, MigrationError } from '@qa/core'
+import { auditCommand, ddlCommand, inventoryCommand } from './commands/audit.ts'
+import { migrateCommand, purgeCommand, rollupCommand, saltsCommand } from './commands/maintenance.ts'
+import { aggregatorCommand, collectorCommand, startCommand } from './commands/serve.ts'
 
-const USAGE = `usage: qa <command>
-  start              collector + demo page on the embedded store (pnpm start)
-  collector          the standalone collector only
-  migrate [--dry-run]  apply (or list) pending schema migrations`
-
-async function start(config: Config): Promise<void> {
-  const cfg = config.sites.length > 0 ? config : { ...config, sites: [SiteSchema.parse(demoSite(config.demo.port))] }
-  const running = await runCollector(cfg)
-  const demo = await startDemoServer(cfg.demo.port, running.url)
-  const demoUrl = `http://127.0.0.1:${(demo.address() as { port: number }).port}/`
-  process.stdout.write(
-    [
-      '',
-      'Quiet Analytics is running on the embedded store',
-      `  data directory   ${running.store.dataDir ?? running.store.kind}`,
-      `  collector        ${running.url}/api/event`,
-      `  tracker script   ${running.url}/script.js`,
-      `  demo page        ${demoUrl}`,
-      `  sites            ${cfg.sites.map((s) => s.domains.join(',')).join(' ')}`,
-      '',
-      'Press Ctrl-C to stop (buffered events are flushed first).',
-      '',
-    ].join('\n'),
-  )
-  onShutdown(async () => {
-    demo.close()
-    await running.stop()
-  })
-}
-
-async function collectorOnly(config: Config): Promise<void> {
-  const running = await runCollector(config)
-  process.stdout.write(`collector listening on ${running.url}\n`)
-  onShutdown(() => running.stop())
-}
-
-function onShutdown(stop: () => Promise<void>): void {
-  const handler = (signal: string) => {
-    process.stdout.write(`${signal}: flushing and stopping\n`)
-    stop().then(
-      () => process.exit(0),
-      (err: Error) => {
-        process.stderr.write(`shutdown failed: ${err.message}\n`)
-        process.exit(1)
-      },
-    )
-  }
-  process.once('SIGTERM', handler)
-  process.once('SIGINT', handler)
-}
+const USAGE = `usage: qa <command> [options]
+  start                       collector + aggregator + demo page in one process (pnpm start)
+  collector                   the standalone collector
+  aggregator                  the aggregator's schedule: salts, rollups, purges
+  migrate [--dry-run]         apply (or list) pending schema migrations
+  rollup [--day D]... [--from D --to D] [--force]
+                              roll raw hits into aggregates now
+  purge [--dry-run]           drop raw partitions that are rolled up or past the raw TTL
+  salts                       create due salts, destroy expired ones, list those alive
+  audit [--json] [--probe-ip ADDR]...
+                              check the privacy invariants on the live store (exit 1 on failure)
+  inventory                   print the data inventory (Markdown) from the configuration
+  ddl cluster | ddl dashboard-user [--apply]
+                              server-mode DDL: ON CLUSTER tables, the dashboard's read-only user
+exit codes: 0 ok, 1 failed (audit violation or error), 2 usage, 78 configuration`
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(`${USAGE}\n`)
+    return command ? 0 : 2
+  }
   const config = loadConfig()
   switch (command) {
     case 'start':
-      await start(config)
-      return -1
+      return startCommand(config)
     case 'collector':
-      await collectorOnly(config)
-      return -1
-    case 'migrate': {
-      const store = await createStore(config)
-      try {
-        const r = await migrate(store.client, { dryRun: args.includes('--dry-run') })
-        process.stdout.write(args.includes('--dry-run') ? `pending: ${r.pending.join(', ') || 'none'}\n` : `applied: ${r.applied.join(', ') || 'none'}\n`)
-      } finally {
-        await store.close()
-      }
-      return 0
-    }
+      return collectorCommand(config)
+    case 'aggregator':
+      return aggregatorCommand(config)
+    case 'migrate':
+      return migrateCommand(config, args)
+    case 'rollup':
+      return rollupCommand(config, args)
+    case 'purge':
+      return purgeCommand(config, args)
+    case 'salts':
+      return saltsCommand(config)
+    case 'audit':
+      return auditCommand(config, args)
+    case 'inventory':
+      return inventoryCommand(config)
+    case 'ddl':
+      return ddlCommand(config, args)
     default:
-      process.stderr.write(`${USAGE}\n`)
+      process.stderr.write(`unknown command ${command}\n${USAGE}\n`)
       return 2
   }
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
+    // Servers return -1 and keep running until a signal.
     if (code >= 0) process.exit(code)
   },
-  (err: Error) => {
+  (err: Error & { code?: string }) => {
+    if (err.code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(2)
+    }
     const expected = err instanceof ConfigError || err instanceof MigrationError
     process.stderr.write(`${expected ? err.message : (err.stack ?? err.message)}\n`)
-    process.exit(expected ? 78 : 1)
+    process.exit(err instanceof ConfigError ? 78 : 1)
   },
 )

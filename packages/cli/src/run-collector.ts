@@ -1,22 +1,17 @@
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
-import { createLogger, createStore, migrate, type Config, type Logger, type Store } from '@qa/core'
+import type { Config, Logger, Store } from '@qa/core'
 import { createCollector, createStandaloneServer, type Collector } from '@qa/collector'
 
 export interface RunningCollector {
-  store: Store
   collector: Collector
   server: Server
   url: string
-  logger: Logger
   stop(): Promise<void>
 }
 
-/** Opens the store, applies migrations, and serves the standalone collector. */
-export async function runCollector(config: Config): Promise<RunningCollector> {
-  const logger = createLogger(config.logLevel)
-  const store = await createStore(config)
-  await migrate(store.client)
+/** Serves the standalone collector on an open store. */
+export async function runCollector(config: Config, store: Store, logger: Logger): Promise<RunningCollector> {
   const collector = createCollector({ config, store, logger })
   await collector.prepareSalts()
   const server = createStandaloneServer(collector)
@@ -29,7 +24,6 @@ export async function runCollector(config: Config): Promise<RunningCollector> {
       server.close()
       server.closeIdleConnections()
       await collector.close()
-      await store.close()
     })())
-  return { store, collector, server, url, logger, stop }
+  return { collector, server, url, stop }
 }

@@ -1,4 +1,4 @@
-import { siteDay, type ClickHouseClient, type Site } from '@qa/core'
+import { alterTarget, siteDay, type ClickHouseClient, type Site } from '@qa/core'
 import { readLedger } from '../rollup/rollup-plan.ts'
 
 export interface PurgedPartition {
@@ -28,7 +28,7 @@ export async function purgeRaw(
   sites: readonly Site[],
   now: number,
   rawTtlMs: number,
-  opts: { dryRun?: boolean } = {},
+  opts: { dryRun?: boolean; cluster?: string } = {},
 ): Promise<PurgedPartition[]> {
   // Quarter-hour slices: every time zone offset is a multiple of 15 minutes, so a
   // slice lies within one site-local day.
@@ -59,7 +59,8 @@ export async function purgeRaw(
     purged.push({ partitionId: pid, rows: p.rows, reason: p.open === 0 ? 'rolled_up' : 'ttl', neverRolledRows: p.open })
   }
   if (opts.dryRun || purged.length === 0) return purged
-  for (const p of purged) await client.command({ query: 'ALTER TABLE raw_hits DROP PARTITION ID {pid:String}', query_params: { pid: p.partitionId } })
+  const target = alterTarget('raw_hits', opts.cluster)
+  for (const p of purged) await client.command({ query: `ALTER TABLE ${target} DROP PARTITION ID {pid:String}`, query_params: { pid: p.partitionId } })
   await client.insert({
     table: 'purge_log',
     values: purged.map((p) => ({ at: now, partition_id: p.partitionId, rows: p.rows, reason: p.reason, never_rolled_rows: p.neverRolledRows })),

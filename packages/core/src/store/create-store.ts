@@ -11,6 +11,8 @@ export interface Store {
   database: string
   /** Embedded data directory, absolute. */
   dataDir?: string
+  /** Cluster name in server mode: partition and TTL changes of sharded tables go ON CLUSTER. */
+  cluster?: string
   close(): Promise<void>
 }
 
@@ -24,14 +26,15 @@ const SETTINGS = {
  * One factory for both deployments: the embedded engine (chdb, in-process, on
  * dataDir) unless clickhouse.url points at a server. The same SQL runs on both.
  */
-export async function createStore(config: Pick<Config, 'dataDir' | 'clickhouse'>): Promise<Store> {
+export async function createStore(config: Pick<Config, 'dataDir' | 'clickhouse'> & { server?: { cluster?: string | undefined } }): Promise<Store> {
   const { url, user, password, database } = config.clickhouse
+  const cluster = config.server?.cluster
   if (url) {
     const admin = createClient({ url, username: user, password })
-    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
+    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}${cluster ? ` ON CLUSTER ${cluster}` : ''}` })
     await admin.close()
     const client = createClient({ url, username: user, password, database, clickhouse_settings: SETTINGS })
-    return { client, kind: 'server', database, close: () => client.close() }
+    return { client, kind: 'server', database, ...(cluster ? { cluster } : {}), close: () => client.close() }
   }
   const dataDir = resolve(config.dataDir)
   mkdirSync(dataDir, { recursive: true })

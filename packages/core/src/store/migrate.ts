@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { ClickHouseClient } from '@clickhouse/client'
+import { systemClock } from '../time/clock.ts'
+import { clusterDdl } from './cluster-ddl.ts'
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
 
@@ -75,11 +77,12 @@ export interface MigrateResult {
  */
 export async function migrate(
   client: ClickHouseClient,
-  opts: { dryRun?: boolean; now?: () => number; migrations?: Migration[] } = {},
+  opts: { dryRun?: boolean; now?: () => number; migrations?: Migration[]; cluster?: string } = {},
 ): Promise<MigrateResult> {
-  const now = opts.now ?? (() => Date.now())
+  const now = opts.now ?? systemClock.now
   const migrations = opts.migrations ?? readMigrations()
-  await client.command({ query: LEDGER })
+  const ddl = (statements: string[]) => (opts.cluster ? clusterDdl(statements, opts.cluster) : statements)
+  for (const statement of ddl([LEDGER])) await client.command({ query: statement })
   const rows = await (
     await client.query({
       query: `SELECT version, argMax(name, at) AS name, argMax(checksum, at) AS checksum, argMax(state, at) AS state
@@ -104,7 +107,7 @@ export async function migrate(
     })
   for (const m of pending) {
     await record(m, 'started')
-    for (const statement of m.statements) await client.command({ query: statement })
+    for (const statement of ddl(m.statements)) await client.command({ query: statement })
     await record(m, 'done')
   }
   return { applied: pending.map((m) => m.name), pending: [] }

@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util'
+import { SingleBar } from 'cli-progress'
+import { createLogger, migrate, createStore, SaltStore, systemClock, type Config } from '@qa/core'
+import { Aggregator } from '@qa/aggregator'
+import { withStore } from '../open-store.ts'
+
+const out = (line: string) => process.stdout.write(`${line}\n`)
+
+export async function migrateCommand(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } })
+  const store = await createStore(config)
+  try {
+    const r = await migrate(store.client, { dryRun: values['dry-run'] ?? false, ...(config.server.cluster ? { cluster: config.server.cluster } : {}) })
+    out(values['dry-run'] ? `pending: ${r.pending.join(', ') || 'none'}` : `applied: ${r.applied.join(', ') || 'none'}`)
+  } finally {
+    await store.close()
+  }
+  return 0
+}
+
+function daysBetween(from: string, to: string): Set<string> {
+  const days = new Set<string>()
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.add(new Date(t).toISOString().slice(0, 10))
+  return days
+}
+
+/** qa rollup [--day D]... [--from D --to D] [--force] */
+export async function rollupCommand(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { day: { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, force: { type: 'boolean' } } })
+  const day = /^\d{4}-\d{2}-\d{2}$/
+  const given = [...(values.day ?? []), values.from, values.to].filter((d): d is string => d !== undefined)
+  if (given.some((d) => !day.test(d)) || (values.from === undefined) !== (values.to === undefined)) {
+    process.stderr.write('usage: qa rollup [--day YYYY-MM-DD]... [--from YYYY-MM-DD --to YYYY-MM-DD] [--force]\n')
+    return 2
+  }
+  const days = values.from && values.to ? daysBetween(values.from, values.to) : values.day ? new Set(values.day) : undefined
+  return withStore(config, async (store) => {
+    const aggregator = new Aggregator(config, store, createLogger(config.logLevel === 'debug' ? 'debug' : 'warn', process.stderr))
+    const bar = new SingleBar({ format: 'rollup [{bar}] {value}/{total} days  {day}', stream: process.stderr, hideCursor: true })
+    let started = false
+    const done = await aggregator.rollup({
+      ...(days ? { days } : {}),
+      force: values.force ?? false,
+      onProgress: (n, total, d) => {
+        if (!started) bar.start(total, 0, { day: d })
+        started = true
+        bar.update(n, { day: d })
+      },
+    })
+    if (started) bar.stop()
+    out(done.length === 0 ? 'nothing to roll up' : done.map((d) => `${d.day}: ${d.sites.join(', ')}${d.closed.length ? ` (closed: ${d.closed.join(', ')})` : ''}`).join('\n'))
+    return 0
+  })
+}
+
+/** qa purge [--dry-run] */
+export async function purgeCommand(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } })
+  return withStore(config, async (store) => {
+    const purged = await new Aggregator(config, store, createLogger('warn')).purge(values['dry-run'] ?? false)
+    const verb = values['dry-run'] ? 'would drop' : 'dropped'
+    for (const p of purged) out(`${verb} raw partition ${p.partitionId}: ${p.rows} rows (${p.reason}${p.neverRolledRows ? `, ${p.neverRolledRows} never rolled up` : ''})`)
+    if (purged.length === 0) out('nothing to purge')
+    return 0
+  })
+}
+
+/** qa salts: creates due salts, destroys expired ones, lists the salt days alive. */
+export async function saltsCommand(config: Config): Promise<number> {
+  return withStore(config, async (store) => {
+    const changes = await new Aggregator(config, store, createLogger('warn')).maintainSalts()
+    for (const c of changes.created) out(`created  ${c.siteId} ${c.day}`)
+    for (const d of changes.destroyed) out(`destroyed ${d.siteId} ${d.day}`)
+    for (const s of await new SaltStore(store.client, systemClock.now).days()) out(`alive    ${s.siteId} ${s.day}`)
+    return 0
+  })
+}

@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createStore, migrate, type Store } from '@qa/core'
+import { generateDay } from '../../../test/fixtures/traffic.ts'
+import { aggregateSnapshot } from '../../../test/support/snapshot.ts'
+
+const ROOT = new URL('../../../', import.meta.url).pathname
+const dataDir = mkdtempSync(join(tmpdir(), 'qa-cli-'))
+const env = { DATA_DIR: dataDir, SITES: 'test.example', LOG_LEVEL: 'silent', MIN_GROUP_SIZE: '1' }
+const H = 3600_000
+
+interface Run {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs qa; with killAfterMs, SIGKILLs it that long after it logs that a rollup started. */
+function qa(args: string[], opts: { killAfterMs?: number } = {}): Promise<Run> {
+  const extra = opts.killAfterMs === undefined ? {} : { LOG_LEVEL: 'debug' }
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString()
+    if (opts.killAfterMs !== undefined && stderr.includes('rollup started')) {
+      setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs)
+      opts.killAfterMs = undefined
+    }
+  })
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr })))
+}
+
+/** The parent opens the data directory only while no child has it. */
+async function withStore<T>(work: (s: Store) => Promise<T>): Promise<T> {
+  const store = await createStore({ dataDir, clickhouse: { user: 'default', password: '', database: 'analytics' } })
+  try {
+    return await work(store)
+  } finally {
+    await store.close()
+  }
+}
+
+beforeAll(async () => {
+  await withStore(async (store) => {
+    await migrate(store.client)
+    const now = Date.now()
+    const traffic = generateDay({ siteId: 'test.example', dayStartMs: now - 14 * H, visitors: 2000, seed: 5 })
+    await store.client.insert({ table: 'raw_hits', values: traffic.rows.filter((r) => r.ts < now - 60_000), format: 'JSONEachRow' })
+  })
+}, 60_000)
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+describe('qa CLI', () => {
+  let reference = ''
+
+  it('rolls up with a progress bar and exit 0', async () => {
+    const r = await qa(['rollup'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^\d{4}-\d{2}-\d{2}: test\.example/m)
+    reference = await withStore(aggregateSnapshot)
+    expect(reference).toContain('agg_totals_daily')
+  })
+
+  it('ends with identical aggregates after being killed in the middle of a rollup and restarted', async () => {
+    for (const killAfterMs of [50, 250, 600]) {
+      const killed = await qa(['rollup', '--force'], { killAfterMs })
+      expect(killed.signal, `rollup finished within ${killAfterMs} ms: ${killed.stderr}`).toBe('SIGKILL')
+      expect(killed.stderr).not.toContain('rollup finished')
+      const again = await qa(['rollup', '--force'])
+      expect(again.code, again.stderr).toBe(0)
+      expect(await withStore(aggregateSnapshot), `killed after ${killAfterMs} ms`).toBe(reference)
+      expect(await withStore(async (s) => (await (await s.client.query({ query: 'SELECT count() AS n FROM rollup_work', format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n)).toBe('0')
+    }
+  })
+
+  it('audits: human report with exit 0, JSON with the same verdict', async () => {
+    const human = await qa(['audit'])
+    expect(human.code, human.stdout + human.stderr).toBe(0)
+    expect(human.stdout).toMatch(/^Privacy audit .*: PASS/)
+    const json = await qa(['audit', '--json'])
+    const report = JSON.parse(json.stdout) as { passed: boolean; checks: { id: string }[] }
+    expect(report.passed).toBe(true)
+    expect(report.checks.map((c) => c.id)).toContain('no_ip_values')
+  })
+
+  it('exits 1 naming the failed check when the audit finds a violation', async () => {
+    await withStore((s) => s.client.insert({ table: 'salts', values: [{ site_id: 'test.example', day: '2020-01-01', salt: 'cd'.repeat(32), created_at: 0 }], format: 'JSONEachRow' }))
+    const r = await qa(['audit'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('audit failed: salts')
+    const salts = await qa(['salts'])
+    expect(salts.stdout).toContain('destroyed test.example 2020-01-01')
+    expect((await qa(['audit'])).code).toBe(0)
+  })
+
+  it('purges in a dry run without dropping, prints the inventory, and refuses bad usage with exit 2', async () => {
+    const dry = await qa(['purge', '--dry-run'])
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toMatch(/nothing to purge|would drop/)
+    const inventory = await qa(['inventory'])
+    expect(inventory.stdout).toContain('| `visitor_id` |')
+    expect((await qa(['rollup', '--day', 'yesterday'])).code).toBe(2)
+    expect((await qa(['audit', '--probe-ip', 'not-an-ip'])).code).toBe(2)
+    expect((await qa(['frobnicate'])).code).toBe(2)
+    expect((await qa(['audit', '--bogus'])).code).toBe(2)
+  })
+})

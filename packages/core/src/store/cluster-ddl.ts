@@ -1,0 +1,48 @@
+/**
+ * Cluster variants of the migration statements, generated from the same files:
+ * every table becomes ON CLUSTER and Replicated. raw_hits (the only large table) is
+ * sharded: a Replicated `raw_hits_local` on each shard and a Distributed `raw_hits`
+ * over it, sharded by visitor so a visitor's hits stay on one shard. Every other table
+ * is small and fully replicated on every node under its own name, so the aggregator's
+ * REPLACE PARTITION and the dashboard's reads work unchanged.
+ */
+export const SHARDED_TABLES: Record<string, string> = { raw_hits: 'sipHash64(site_id, visitor_id)' }
+
+const CREATE = /^CREATE TABLE IF NOT EXISTS (\w+)\s*(\([\s\S]*)$/
+const CREATE_AS = /^CREATE TABLE IF NOT EXISTS (\w+) AS (\w+)$/
+const ENGINE = /ENGINE = (\w*MergeTree)(?:\(([^)]*)\))?/
+
+export function localName(table: string): string {
+  return SHARDED_TABLES[table] ? `${table}_local` : table
+}
+
+/** The table an ALTER that touches partitions or TTL must name, with ON CLUSTER when clustered. */
+export function alterTarget(table: string, cluster: string | undefined): string {
+  return cluster ? `${localName(table)} ON CLUSTER ${cluster}` : table
+}
+
+export function clusterDdl(statements: readonly string[], cluster: string): string[] {
+  const bodies = new Map<string, string>()
+  const out: string[] = []
+  for (const statement of statements) {
+    const as = CREATE_AS.exec(statement)
+    const create = as ? undefined : CREATE.exec(statement)
+    if (!as && !create) {
+      out.push(statement)
+      continue
+    }
+    const [name, body] = as ? [as[1]!, bodies.get(as[2]!)] : [create![1]!, create![2]!]
+    if (body === undefined) throw new Error(`cluster DDL: ${name} copies a table not created in these migrations`)
+    bodies.set(name, body)
+    const sharded = SHARDED_TABLES[name]
+    const local = sharded ? `${name}_local` : name
+    const path = sharded ? `/clickhouse/tables/{shard}/{database}/${local}` : `/clickhouse/tables/all/{database}/${local}`
+    const replicated = body.replace(ENGINE, (_m, engine: string, args: string | undefined) => {
+      const extra = args?.trim() ? `, ${args.trim()}` : ''
+      return `ENGINE = Replicated${engine}('${path}', '{replica}'${extra})`
+    })
+    out.push(`CREATE TABLE IF NOT EXISTS ${local} ON CLUSTER ${cluster} ${replicated}`)
+    if (sharded) out.push(`CREATE TABLE IF NOT EXISTS ${name} ON CLUSTER ${cluster} AS ${local} ENGINE = Distributed(${cluster}, currentDatabase(), ${local}, ${sharded})`)
+  }
+  return out
+}
