@@ -33,7 +33,10 @@ CREATE TABLE IF NOT EXISTS rollup_work
     v_exit_page      String,
     v_pageviews      UInt32,
     v_bounce         UInt8,
-    v_duration_s     UInt32
+    v_duration_s     UInt32,
+    v_events         UInt32,
+    v_engagement_ms  UInt64,
+    v_engagements    UInt32
 )
 ENGINE = MergeTree
 PARTITION BY (site_id, day)

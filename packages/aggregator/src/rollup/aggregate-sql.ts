@@ -33,31 +33,60 @@ function tupleList(names: readonly string[]): string {
   return names.map((n) => `tuple('${n}', ${DIMENSIONS[n as Dimension]})`).join(', ')
 }
 
+function filterTuples(filterDimensions: readonly VisitDimension[]): string {
+  return ["tuple('', '')", ...filterDimensions.map((f) => `tuple('${f}', ${VISIT_DIMENSIONS[f]})`)].join(', ')
+}
+
+/**
+ * Filter values with fewer than k visitors: they are folded into (other) before the
+ * pairs are counted, so a pair row never names a value too small to show.
+ */
+export function smallFilterValuesSql(filterDimensions: readonly VisitDimension[]): string | undefined {
+  if (filterDimensions.length === 0) return undefined
+  return `
+SELECT d.1 AS dim, d.2 AS val
+FROM rollup_work
+ARRAY JOIN [${tupleList(filterDimensions)}] AS d
+WHERE ${THIS_DAY} AND first_in_visit = 1
+GROUP BY dim, val
+HAVING uniqExact(visitor_id) < {k:UInt32}`
+}
+
 /**
  * Every dimension, plain (filter_dimension = '') and paired with each filter
- * dimension. Rows with fewer than k visitors are folded into (other), and so are
- * filter values with fewer than k visitors, so no stored row describes a group
- * smaller than k (except (other) itself, which names no value).
+ * dimension, in one pass: visit dimensions over one row per visit, pages over their
+ * hits. Groups keep their exact visitor sets (uniqExactState) so that rows under k
+ * fold into an (other) row whose visitors are still exact. No stored row describes a
+ * group smaller than k except (other) itself, which names no value.
  */
 export function breakdownSql(filterDimensions: readonly VisitDimension[]): string {
-  const dims = tupleList(Object.keys(DIMENSIONS))
-  const filters = ["tuple('', '')", tupleList(filterDimensions.filter((f) => Object.hasOwn(VISIT_DIMENSIONS, f)))].filter(Boolean).join(', ')
+  const visitDims = tupleList(Object.keys(VISIT_DIMENSIONS))
+  const filters = filterTuples(filterDimensions)
+  // Small filter values arrive as "dimension=value" keys; dimension names contain no "=".
+  const fv = "if(has({small_filters:Array(String)}, concat(f.1, '=', f.2)), '" + OTHER + "', f.2)"
   return `
 INSERT INTO agg_breakdown_daily_staging
   (site_id, day, filter_dimension, filter_value, dimension, value, visitors, visits, pageviews, bounces, duration_s, events, engagement_ms, engagements)
-SELECT {site:String}, {day:Date}, fdim, fv, dim, v, ${METRICS}, countIf(name = 'engagement') AS engagements
+SELECT {site:String}, {day:Date}, fdim, fv, dim, if(finalizeAggregation(st) < {k:UInt32}, '${OTHER}', val) AS v,
+  uniqExactMerge(st), sum(visits), sum(pageviews), sum(bounces), sum(duration_s), sum(events), sum(engagement_ms), sum(engagements)
 FROM (
-  SELECT *,
-    if(uniqExact(visitor_id) OVER (PARTITION BY fdim, fval, dim, val) < {k:UInt32}, '${OTHER}', val) AS v,
-    if(fdim = '' OR uniqExact(visitor_id) OVER (PARTITION BY fdim, fval, dim) >= {k:UInt32}, fval, '${OTHER}') AS fv
-  FROM (
-    SELECT visitor_id, visit_no, first_in_visit, name, v_bounce, v_duration_s, engagement_ms,
-      d.1 AS dim, d.2 AS val, f.1 AS fdim, f.2 AS fval
-    FROM rollup_work
-    ARRAY JOIN [${dims}] AS d
-    ARRAY JOIN [${filters}] AS f
-    WHERE ${THIS_DAY} AND fdim != dim AND NOT (dim = 'page' AND val = '')
-  )
+  SELECT f.1 AS fdim, ${fv} AS fv, d.1 AS dim, d.2 AS val, uniqExactState(visitor_id) AS st,
+    count() AS visits, sum(v_pageviews) AS pageviews, sum(v_bounce) AS bounces, sum(v_duration_s) AS duration_s,
+    sum(v_events) AS events, sum(v_engagement_ms) AS engagement_ms, sum(v_engagements) AS engagements
+  FROM rollup_work
+  ARRAY JOIN [${visitDims}] AS d
+  ARRAY JOIN [${filters}] AS f
+  WHERE ${THIS_DAY} AND first_in_visit = 1 AND f.1 != d.1
+  GROUP BY fdim, fv, dim, val
+  UNION ALL
+  SELECT f.1 AS fdim, ${fv} AS fv, 'page' AS dim, path AS val, uniqExactState(visitor_id) AS st,
+    uniqExact(visitor_id, visit_no) AS visits, countIf(name = 'pageview') AS pageviews,
+    countIf(first_in_visit = 1 AND v_bounce = 1) AS bounces, sumIf(v_duration_s, first_in_visit = 1) AS duration_s, 0 AS events,
+    sumIf(engagement_ms, name = 'engagement') AS engagement_ms, countIf(name = 'engagement') AS engagements
+  FROM rollup_work
+  ARRAY JOIN [${filters}] AS f
+  WHERE ${THIS_DAY} AND name IN ('pageview', 'engagement')
+  GROUP BY fdim, fv, dim, val
 )
 GROUP BY fdim, fv, dim, v`
 }

@@ -24,8 +24,9 @@ export const VISIT_DIMENSIONS = {
   exit_page: 'v_exit_page',
 } as const
 
+/** Per-hit dimensions, counted over pageview and engagement hits. */
 export const HIT_DIMENSIONS = {
-  page: "if(name IN ('pageview', 'engagement'), path, '')",
+  page: 'path',
 } as const
 
 export const DIMENSIONS = { ...VISIT_DIMENSIONS, ...HIT_DIMENSIONS }

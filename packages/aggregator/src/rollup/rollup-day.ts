@@ -1,7 +1,7 @@
 import type { ClickHouseClient, Site } from '@qa/core'
 import { endOfSiteDay, startOfSiteDay } from '@qa/core'
 import { BUILD_WORK_SQL } from './work-table.ts'
-import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
+import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, smallFilterValuesSql, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
 import type { VisitDimension } from './dimensions.ts'
 
 export const AGGREGATE_TABLES = ['agg_totals_hourly', 'agg_totals_daily', 'agg_breakdown_daily', 'agg_events_daily'] as const
@@ -40,7 +40,9 @@ export async function rollupDay(client: ClickHouseClient, day: string, sites: Si
       await command(BUILD_WORK_SQL, params)
       await command(TOTALS_DAILY_SQL, params)
       await command(TOTALS_HOURLY_SQL, params)
-      await command(breakdownSql(settings.filterDimensions), params)
+      const smallSql = smallFilterValuesSql(settings.filterDimensions)
+      const small = smallSql ? await (await client.query({ query: smallSql, query_params: params, format: 'JSONEachRow' })).json<{ dim: string; val: string }>() : []
+      await command(breakdownSql(settings.filterDimensions), { ...params, small_filters: small.map((s) => `${s.dim}=${s.val}`) })
       await command(EVENTS_SQL, params)
       if (site.goals.length > 0) await command(GOALS_SQL, params)
     } finally {

@@ -24,11 +24,10 @@ WITH
     WINDOW w AS (PARTITION BY visitor_id ORDER BY ts, name, path ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
   ),
   numbered AS (
-    SELECT *, row_number() OVER (PARTITION BY visitor_id, visit_no ORDER BY ts, name, path) = 1 AS first_in_visit
-    FROM (
-      SELECT *, toUInt32(sum(starts) OVER (PARTITION BY visitor_id ORDER BY ts, name, path ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS visit_no
-      FROM gaps
-    )
+    -- The hit that starts a visit is its first: no second window needed.
+    SELECT *, starts AS first_in_visit,
+      toUInt32(sum(starts) OVER (PARTITION BY visitor_id ORDER BY ts, name, path ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS visit_no
+    FROM gaps
   ),
   visits AS (
     SELECT visitor_id, visit_no,
@@ -53,7 +52,10 @@ WITH
       toUInt32(countIf(name = 'pageview')) AS v_pageviews,
       countIf(name NOT IN ('pageview', 'engagement')) AS customs,
       toUInt8(v_pageviews <= 1 AND customs = 0 AND sumIf(engagement_ms, name = 'engagement') < {bounce_ms:UInt32}) AS v_bounce,
-      toUInt32(dateDiff('second', min(ts), max(ts))) AS v_duration_s
+      toUInt32(dateDiff('second', min(ts), max(ts))) AS v_duration_s,
+      toUInt32(customs) AS v_events,
+      sumIf(engagement_ms, name = 'engagement') AS v_engagement_ms,
+      toUInt32(countIf(name = 'engagement')) AS v_engagements
     FROM numbered
     GROUP BY visitor_id, visit_no
     HAVING v_pageviews + customs > 0
@@ -63,7 +65,7 @@ SELECT
   n.engagement_ms, n.props,
   v.v_hostname, v.v_source, v.v_referrer, v.v_utm_source, v.v_utm_medium, v.v_utm_campaign, v.v_utm_term, v.v_utm_content,
   v.v_country, v.v_browser, v.v_browser_version, v.v_os, v.v_os_version, v.v_device, v.v_screen, v.v_language,
-  v.v_entry_page, v.v_exit_page, v.v_pageviews, v.v_bounce, v.v_duration_s
+  v.v_entry_page, v.v_exit_page, v.v_pageviews, v.v_bounce, v.v_duration_s, v.v_events, v.v_engagement_ms, v.v_engagements
 FROM numbered AS n
 INNER JOIN visits AS v ON n.visitor_id = v.visitor_id AND n.visit_no = v.visit_no
 `
