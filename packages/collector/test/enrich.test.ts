@@ -62,6 +62,7 @@ describe('classifyReferrer', () => {
 describe('user-agent enrichment', () => {
   it('parses browser, OS and device class with versions cut to major.minor', () => {
     expect(parseUserAgent('Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1.2 Mobile/15E148 Safari/604.1')).toEqual({
+      bot: false,
       browser: 'Mobile Safari',
       browser_version: '17.1',
       os: 'iOS',

@@ -1,7 +1,9 @@
 import { LRUCache } from 'lru-cache'
 import { UAParser } from 'ua-parser-js'
+import { isBot } from '../pipeline/bot.ts'
 
 export interface UserAgentInfo {
+  bot: boolean
   browser: string
   browser_version: string
   os: string
@@ -13,11 +15,13 @@ const majorMinor = (v: string | undefined): string => (v ? v.split('.').slice(0,
 
 /** Parses a user-agent into the coarse fields we store; versions cut to major.minor. */
 export function parseUserAgent(ua: string): UserAgentInfo {
+  const bot = isBot(ua)
   const r = new UAParser(ua).getResult()
   const type = r.device.type
   const device: UserAgentInfo['device'] =
     type === 'mobile' ? 'mobile' : type === 'tablet' ? 'tablet' : type === undefined ? (r.os.name || r.browser.name ? 'desktop' : '') : 'other'
   return {
+    bot,
     browser: r.browser.name ?? '',
     browser_version: majorMinor(r.browser.version),
     os: r.os.name ?? '',
@@ -27,8 +31,8 @@ export function parseUserAgent(ua: string): UserAgentInfo {
 }
 
 /**
- * An uncached parse costs tens of microseconds; real traffic repeats a few thousand
- * user-agents, so a bounded LRU makes the hot path a map lookup.
+ * An uncached parse (bot test included) costs tens of microseconds; real traffic
+ * repeats a few thousand user-agents, so a bounded LRU makes the hot path a map lookup.
  */
 export function cachedUserAgentParser(max = 5000): (ua: string) => UserAgentInfo {
   const cache = new LRUCache<string, UserAgentInfo>({ max })

@@ -7,7 +7,6 @@ import { primaryLanguage } from '../enrich/language.ts'
 import type { UserAgentInfo } from '../enrich/user-agent.ts'
 import type { CountryLookup } from '../enrich/geo.ts'
 import { refusesTracking } from './consent.ts'
-import { isBot } from './bot.ts'
 import { originAllowed, type SiteResolver } from './resolve-site.ts'
 import { sanitiseProps } from './sanitise-props.ts'
 
@@ -50,7 +49,8 @@ export async function processEvent(event: WireEvent, ctx: RequestContext, deps: 
   if (!originAllowed(site, header(ctx.headers.origin))) return { kind: 'reject', status: 403, reason: 'origin not allowed for this site' }
   if (deps.honourDnt && refusesTracking(ctx.headers)) return { kind: 'drop', reason: 'consent', siteId: site.id }
   const ua = header(ctx.headers['user-agent'])
-  if (isBot(ua)) return { kind: 'drop', reason: 'bot', siteId: site.id }
+  const agent = ua ? deps.parseUserAgent(ua) : undefined
+  if (!ua || !agent || agent.bot) return { kind: 'drop', reason: 'bot', siteId: site.id }
 
   const ip = clientIp(ctx.peer, header(ctx.headers['x-forwarded-for']), deps.trustedProxies)
   const truncated = ip ? truncateIp(ip, deps.truncation) : null
@@ -62,7 +62,7 @@ export async function processEvent(event: WireEvent, ctx: RequestContext, deps: 
 
   const ts = deps.now()
   const salt = await deps.salt(site, siteDay(ts, site.timezone))
-  const visitor_id = visitorHash(salt, site.id, ip, ua!)
+  const visitor_id = visitorHash(salt, site.id, ip, ua)
   const referrer = classifyReferrer(event.r, page.hostname, page.utm_source)
 
   return {
@@ -74,7 +74,11 @@ export async function processEvent(event: WireEvent, ctx: RequestContext, deps: 
       name: event.n,
       ...page,
       ...referrer,
-      ...deps.parseUserAgent(ua!),
+      browser: agent.browser,
+      browser_version: agent.browser_version,
+      os: agent.os,
+      os_version: agent.os_version,
+      device: agent.device,
       country: deps.country(truncated),
       screen_class: screenClass(event.w),
       language: primaryLanguage(header(ctx.headers['accept-language'])),

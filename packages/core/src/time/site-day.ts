@@ -9,9 +9,16 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f
 }
 
+const lastDay = new Map<string, { day: string; start: number; end: number }>()
+
 /** The calendar day (YYYY-MM-DD) of an instant in a site's time zone: the salt's day. */
 export function siteDay(epochMs: number, timeZone: string): string {
-  return formatterFor(timeZone).format(epochMs)
+  // The hot path asks for the current day on every event: answer from the last day's bounds.
+  const last = lastDay.get(timeZone)
+  if (last && epochMs >= last.start && epochMs < last.end) return last.day
+  const day = formatterFor(timeZone).format(epochMs)
+  lastDay.set(timeZone, { day, start: startOfSiteDay(day, timeZone), end: endOfSiteDay(day, timeZone) })
+  return day
 }
 
 /** The day after a YYYY-MM-DD day. */

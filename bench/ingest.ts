@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import autocannon from 'autocannon'
+import { loadCorpus } from './lib/corpus.ts'
+import { rssMiB } from './lib/process-stats.ts'
+import { buildRequests } from './lib/requests.ts'
+
+export const TARGETS = ['bare-node', 'collector', 'bare-express', 'collector-express'] as const
+export type Target = (typeof TARGETS)[number]
+
+export interface TargetResult {
+  target: Target
+  reqPerSec: number
+  p50Ms: number
+  p99Ms: number
+  requests: number
+  non2xx: number
+  errors: number
+  rssStartMiB: number
+  rssEndMiB: number
+  rssMaxMiB: number
+  final: Record<string, unknown>
+}
+
+const ROOT = new URL('../', import.meta.url).pathname
+
+function startTarget(target: Target): Promise<{ child: ChildProcess; port: number; final: Promise<Record<string, unknown>> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/target-server.ts', target], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  let resolveFinal: (v: Record<string, unknown>) => void
+  const final = new Promise<Record<string, unknown>>((r) => (resolveFinal = r))
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const ready = /ready (\d+)/.exec(out)
+      if (ready) resolve({ child, port: Number(ready[1]), final })
+      const fin = /final (.*)\n/.exec(out)
+      if (fin) resolveFinal(JSON.parse(fin[1]!) as Record<string, unknown>)
+    })
+    child.once('exit', (code) => {
+      if (!/ready/.test(out)) reject(new Error(`${target} exited with ${code} before listening`))
+      resolveFinal({})
+    })
+  })
+}
+
+function load(port: number, durationS: number, connections: number, requests: ReturnType<typeof buildRequests>): Promise<autocannon.Result> {
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: durationS,
+    requests: requests.map((r) => ({ method: 'POST', path: '/api/event', headers: r.headers, body: r.body })),
+  })
+}
+
+/** Runs each target in its own process under the same load, one after another. */
+export async function runIngestBench(opts: { durationS: number; connections: number; targets?: readonly Target[]; log?: (s: string) => void }): Promise<TargetResult[]> {
+  const log = opts.log ?? (() => {})
+  const requests = buildRequests(loadCorpus(), 4000, 7)
+  const results: TargetResult[] = []
+  for (const target of opts.targets ?? TARGETS) {
+    const { child, port, final } = await startTarget(target)
+    try {
+      await load(port, 2, opts.connections, requests)
+      const rssStart = rssMiB(child.pid!)
+      let rssMax = rssStart
+      const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMiB(child.pid!))), 500)
+      const r = await load(port, opts.durationS, opts.connections, requests)
+      clearInterval(sampler)
+      const rssEnd = rssMiB(child.pid!)
+      child.kill('SIGTERM')
+      const result: TargetResult = {
+        target,
+        reqPerSec: Math.round(r.requests.average),
+        p50Ms: r.latency.p50,
+        p99Ms: r.latency.p99,
+        requests: r.requests.total,
+        non2xx: r.non2xx,
+        errors: r.errors + r.timeouts,
+        rssStartMiB: Math.round(rssStart),
+        rssEndMiB: Math.round(rssEnd),
+        rssMaxMiB: Math.round(rssMax),
+        final: await final,
+      }
+      results.push(result)
+      log(`${target.padEnd(18)} ${String(result.reqPerSec).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  non-2xx ${result.non2xx}  RSS ${result.rssStartMiB}->${result.rssEndMiB} MiB`)
+    } finally {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(undefined)))
+    }
+  }
+  return results
+}
