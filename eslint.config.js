@@ -6,6 +6,10 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    files: ['bench/k6/**/*.js'],
+    languageOptions: { globals: { open: 'readonly', __ENV: 'readonly' } },
+  },
+  {
     files: ['packages/collector/tracker/**/*.js'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', XMLHttpRequest: 'readonly', Blob: 'readonly', URL: 'readonly', fetch: 'readonly', localStorage: 'readonly' } },
   },

@@ -39,6 +39,11 @@ describe('rollup reruns', () => {
     const before = await total()
     const late = { ...(await rows<Record<string, unknown>>(store, 'SELECT * EXCEPT ts FROM raw_hits LIMIT 1'))[0], ts: clock.now() - 3600_000, name: 'pageview', path: '/late' }
     await store.client.insert({ table: 'raw_hits', values: [late], format: 'JSONEachRow' })
+    // Right after a rollup the open day waits out its backoff (ten times the last duration)...
+    expect(await aggregator.rollup()).toEqual([])
+    const [last] = await rows<{ ms: number }>(store, 'SELECT argMax(duration_ms, at) AS ms FROM rollup_log')
+    clock.advance(10 * Number(last!.ms) + 1)
+    // ...then the late event is counted.
     const r = await aggregator.rollup()
     expect(r.map((x) => x.day)).toEqual([DAY])
     expect(await total()).toBe(before + 1)

@@ -4,7 +4,17 @@ import { endOfSiteDay } from '@qa/core'
 export interface LedgerEntry {
   rawRows: number
   closed: boolean
+  /** When the last rollup of this site-day finished, and how long it took. */
+  at: number
+  durationMs: number
 }
+
+/**
+ * An open day is recomputed whole, so a big day is recomputed less often: not again
+ * before ten times its last rollup's duration has passed. Small sites roll every tick;
+ * a day that took a minute waits ten. Closing rollups are never held back.
+ */
+export const OPEN_DAY_BACKOFF = 10
 
 export interface PlannedDay {
   day: string
@@ -15,12 +25,15 @@ export interface PlannedDay {
 export async function readLedger(client: ClickHouseClient): Promise<Map<string, LedgerEntry>> {
   const rows = await (
     await client.query({
-      query: `SELECT site_id, toString(day) AS day, argMax(raw_rows, at) AS raw_rows, max(closed) AS closed
+      query: `SELECT site_id, toString(day) AS day, argMax(raw_rows, at) AS raw_rows, max(closed) AS closed,
+                     toUnixTimestamp64Milli(max(at)) AS last_at, argMax(duration_ms, at) AS duration_ms
               FROM rollup_log GROUP BY site_id, day`,
       format: 'JSONEachRow',
     })
-  ).json<{ site_id: string; day: string; raw_rows: string; closed: number }>()
-  return new Map(rows.map((r) => [`${r.site_id}|${r.day}`, { rawRows: Number(r.raw_rows), closed: r.closed === 1 }]))
+  ).json<{ site_id: string; day: string; raw_rows: string; closed: number; last_at: string; duration_ms: number }>()
+  return new Map(
+    rows.map((r) => [`${r.site_id}|${r.day}`, { rawRows: Number(r.raw_rows), closed: r.closed === 1, at: Number(r.last_at), durationMs: Number(r.duration_ms) }]),
+  )
 }
 
 /** Raw row counts per site-local day. */
@@ -55,7 +68,7 @@ export async function planRollups(
       const last = ledger.get(`${site.id}|${day}`)
       if (last?.closed) continue
       const close = now >= endOfSiteDay(day, site.timezone) + closeAfterMs
-      if (!only?.force && last && last.rawRows === rawRows && !close) continue
+      if (!only?.force && last && !close && (last.rawRows === rawRows || now - last.at < OPEN_DAY_BACKOFF * last.durationMs)) continue
       const planned = byDay.get(day) ?? { day, sites: [] }
       planned.sites.push({ site, rawRows, close })
       byDay.set(day, planned)

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLogger, createStore, loadConfig, manualClock, migrate } from '@qa/core'
+import { Aggregator } from '@qa/aggregator'
+import { loadCorpus } from './lib/corpus.ts'
+import { rawDay } from './lib/raw-traffic.ts'
+
+export interface RollupResult {
+  pageviews: number
+  rawRows: number
+  scaleOf10M: number
+  insertRowsPerSec: number
+  rollupMs: number
+  rollupRowsPerSec: number
+  unchangedRerunMs: number
+  purgeMs: number
+  purgedRows: number
+  breakdownRowsPlain: number
+  breakdownRowsPairs: number
+  shareOfPlainRowsUnderK: number
+  k: number
+}
+
+const DAY = '2026-11-20'
+const H = 3600_000
+
+/**
+ * One site-day of raw traffic at `pageviews`, rolled up twice (k = 1 to see the
+ * groups as they are, then the default k), then closed and purged.
+ */
+export async function runRollupBench(opts: { pageviews: number; log?: (s: string) => void }): Promise<RollupResult> {
+  const log = opts.log ?? (() => {})
+  const dataDir = mkdtempSync(join(tmpdir(), 'qa-bench-rollup-'))
+  const k = 5
+  const base = loadConfig({}, { dataDir, sites: [{ id: 'bench', domains: ['bench.example'] }], logLevel: 'silent' })
+  const store = await createStore(base)
+  try {
+    await migrate(store.client)
+    const dayStart = Date.parse(`${DAY}T00:00:00Z`)
+    let rawRows = 0
+    const insertStart = performance.now()
+    for (const chunk of rawDay(loadCorpus(), { siteId: 'bench', dayStartMs: dayStart, pageviews: opts.pageviews, seed: 3 })) {
+      await store.client.insert({ table: 'raw_hits', values: chunk, format: 'JSONEachRow' })
+      rawRows += chunk.length
+    }
+    const insertMs = performance.now() - insertStart
+    const clock = manualClock(dayStart + 22 * H)
+    const unfolded = new Aggregator({ ...base, aggregation: { ...base.aggregation, minGroupSize: 1 } }, store, createLogger('silent'), clock)
+    await unfolded.rollup()
+    const [under] = await (
+      await store.client.query({ query: `SELECT countIf(visitors < ${k}) AS small, count() AS n FROM agg_breakdown_daily WHERE filter_dimension = ''`, format: 'JSONEachRow' })
+    ).json<{ small: string; n: string }>()
+
+    const aggregator = new Aggregator({ ...base, aggregation: { ...base.aggregation, minGroupSize: k } }, store, createLogger('silent'), clock)
+    const t0 = performance.now()
+    await aggregator.rollup({ force: true })
+    const rollupMs = performance.now() - t0
+    const t1 = performance.now()
+    await aggregator.rollup()
+    const unchangedRerunMs = performance.now() - t1
+    const [rows] = await (
+      await store.client.query({ query: "SELECT countIf(filter_dimension = '') AS plain, countIf(filter_dimension != '') AS pairs FROM agg_breakdown_daily", format: 'JSONEachRow' })
+    ).json<{ plain: string; pairs: string }>()
+
+    clock.set(dayStart + 25 * H)
+    await aggregator.rollup()
+    const t2 = performance.now()
+    const purged = await aggregator.purge()
+    const purgeMs = performance.now() - t2
+    const result: RollupResult = {
+      pageviews: opts.pageviews,
+      rawRows,
+      scaleOf10M: opts.pageviews / 10_000_000,
+      insertRowsPerSec: Math.round(rawRows / (insertMs / 1000)),
+      rollupMs: Math.round(rollupMs),
+      rollupRowsPerSec: Math.round(rawRows / (rollupMs / 1000)),
+      unchangedRerunMs: Math.round(unchangedRerunMs),
+      purgeMs: Math.round(purgeMs),
+      purgedRows: purged.reduce((s, p) => s + p.rows, 0),
+      breakdownRowsPlain: Number(rows!.plain),
+      breakdownRowsPairs: Number(rows!.pairs),
+      shareOfPlainRowsUnderK: Number(under!.small) / Number(under!.n),
+      k,
+    }
+    log(`rollup of ${rawRows} raw rows (${opts.pageviews} pageviews): ${result.rollupMs} ms, ${result.rollupRowsPerSec} rows/s; purge ${result.purgeMs} ms for ${result.purgedRows} rows`)
+    return result
+  } finally {
+    await store.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * pnpm bench [--full]: ingest load against in-process-tree baselines, then rollup and
+ * purge on a seeded day. Writes bench/results/<quick|full>.json and .md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { runIngestBench, type TargetResult } from './ingest.ts'
+import { machine } from './lib/machine.ts'
+import { runRollupBench, type RollupResult } from './rollup.ts'
+
+const full = process.argv.includes('--full')
+const name = full ? 'full' : 'quick'
+const log = (s: string) => process.stdout.write(`${s}\n`)
+const started = Date.now()
+
+log(`bench ${name}: ingest load (autocannon, 64 connections, realistic corpus)`)
+const ingest = await runIngestBench({ durationS: full ? 30 : 10, connections: 64, log })
+log('rollup and purge of a seeded day')
+const rollup = await runRollupBench({ pageviews: full ? 500_000 : 100_000, log })
+
+const by = (t: string) => ingest.find((r) => r.target === t)!
+const ratio = (a: TargetResult, b: TargetResult) => Number((a.reqPerSec / b.reqPerSec).toFixed(3))
+const collector = by('collector')
+const mounted = by('collector-express')
+const summary = {
+  name,
+  at: new Date(started).toISOString(),
+  durationS: Math.round((Date.now() - started) / 1000),
+  machine: machine(),
+  ingest,
+  ratios: { standaloneVsBareNode: ratio(collector, by('bare-node')), mountedVsBareExpress: ratio(mounted, by('bare-express')) },
+  zeroLoss: [collector, mounted].every((r) => r.final.accepted === r.final.stored),
+  rollup,
+  rollupVsIngest: Number((rollup.rollupRowsPerSec / collector.reqPerSec).toFixed(2)),
+}
+
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
+writeFileSync(new URL(`./results/${name}.json`, import.meta.url), `${JSON.stringify(summary, null, 2)}\n`)
+writeFileSync(new URL(`./results/${name}.md`, import.meta.url), markdown(summary, rollup))
+log(`standalone / bare node:http  ${summary.ratios.standaloneVsBareNode}`)
+log(`mounted / bare Express       ${summary.ratios.mountedVsBareExpress}`)
+log(`zero loss                    ${summary.zeroLoss}`)
+log(`rollup rows/s / ingest req/s ${summary.rollupVsIngest}`)
+log(`results: bench/results/${name}.json, bench/results/${name}.md (${summary.durationS} s)`)
+
+function markdown(s: typeof summary, r: RollupResult): string {
+  const rows = s.ingest.map(
+    (t) => `| ${t.target} | ${t.reqPerSec} | ${t.p50Ms} | ${t.p99Ms} | ${t.non2xx + t.errors} | ${t.rssStartMiB} → ${t.rssEndMiB} (max ${t.rssMaxMiB}) | ${t.final.accepted ?? '–'} | ${t.final.stored ?? '–'} |`,
+  )
+  return [
+    `# Benchmark: ${s.name} (${s.at})`,
+    '',
+    `Machine: ${String(s.machine.cpus)} cores (${String(s.machine.cpu)}), ${String(s.machine.memGiB)} GiB, Node ${String(s.machine.node)}. Load generator and server share the machine.`,
+    '',
+    '## Ingest (autocannon, 64 connections, corpus of real user-agents, ~5% bots)',
+    '',
+    '| target | req/s | p50 ms | p99 ms | errors + non-2xx | RSS MiB | accepted | stored |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `- standalone collector / bare node:http: **${s.ratios.standaloneVsBareNode}**`,
+    `- Express-mounted collector / bare Express: **${s.ratios.mountedVsBareExpress}**`,
+    `- zero loss (stored = accepted): **${s.zeroLoss}**`,
+    '',
+    '## Rollup and purge',
+    '',
+    `- ${r.rawRows} raw rows (${r.pageviews} pageviews, ${(r.scaleOf10M * 100).toFixed(0)}% of a 10-million-pageview day)`,
+    `- full-day rollup: ${r.rollupMs} ms, **${r.rollupRowsPerSec} rows/s** (${s.rollupVsIngest}x the standalone ingest rate); unchanged day: ${r.unchangedRerunMs} ms`,
+    `- purge of the closed day: ${r.purgeMs} ms for ${r.purgedRows} rows`,
+    `- breakdown rows for the day: ${r.breakdownRowsPlain} plain, ${r.breakdownRowsPairs} filter pairs; ${(r.shareOfPlainRowsUnderK * 100).toFixed(1)}% of plain rows were under k = ${r.k} before folding`,
+    '',
+  ].join('\n')
+}
