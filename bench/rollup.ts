@@ -19,6 +19,8 @@ export interface RollupResult {
   breakdownRowsPlain: number
   breakdownRowsPairs: number
   shareOfPlainRowsUnderK: number
+  /** Visits in those rows, as a share of all visits counted in plain breakdown rows. */
+  shareOfVisitsUnderK: number
   k: number
 }
 
@@ -49,8 +51,12 @@ export async function runRollupBench(opts: { pageviews: number; log?: (s: string
     const unfolded = new Aggregator({ ...base, aggregation: { ...base.aggregation, minGroupSize: 1 } }, store, createLogger('silent'), clock)
     await unfolded.rollup()
     const [under] = await (
-      await store.client.query({ query: `SELECT countIf(visitors < ${k}) AS small, count() AS n FROM agg_breakdown_daily WHERE filter_dimension = ''`, format: 'JSONEachRow' })
-    ).json<{ small: string; n: string }>()
+      await store.client.query({
+        query: `SELECT countIf(visitors < ${k}) AS small, count() AS n, sumIf(visits, visitors < ${k}) AS small_visits, sum(visits) AS all_visits
+                FROM agg_breakdown_daily WHERE filter_dimension = ''`,
+        format: 'JSONEachRow',
+      })
+    ).json<{ small: string; n: string; small_visits: string; all_visits: string }>()
 
     const aggregator = new Aggregator({ ...base, aggregation: { ...base.aggregation, minGroupSize: k } }, store, createLogger('silent'), clock)
     const t0 = performance.now()
@@ -81,6 +87,7 @@ export async function runRollupBench(opts: { pageviews: number; log?: (s: string
       breakdownRowsPlain: Number(rows!.plain),
       breakdownRowsPairs: Number(rows!.pairs),
       shareOfPlainRowsUnderK: Number(under!.small) / Number(under!.n),
+      shareOfVisitsUnderK: Number(under!.small_visits) / Number(under!.all_visits),
       k,
     }
     log(`rollup of ${rawRows} raw rows (${opts.pageviews} pageviews): ${result.rollupMs} ms, ${result.rollupRowsPerSec} rows/s; purge ${result.purgeMs} ms for ${result.purgedRows} rows`)
