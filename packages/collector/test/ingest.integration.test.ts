@@ -79,10 +79,11 @@ describe('POST /api/event', () => {
     expect(await count()).toBe(before)
   })
 
-  it('drops bots and DNT/GPC visitors with 202, counting them but storing no row', async () => {
+  it('refuses bots with 403 and drops DNT/GPC visitors with 202, counting them but storing no row', async () => {
     const before = await count()
     const bot = await c.post(page(), { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' })
-    expect(await bot.json()).toEqual({ status: 'dropped', reason: 'bot' })
+    expect(bot.status).toBe(403)
+    expect(await bot.json()).toEqual({ error: 'bot traffic is not counted' })
     expect((await (await c.post(page(), { dnt: '1' })).json()) as object).toEqual({ status: 'dropped', reason: 'consent' })
     expect((await (await c.post(page(), { 'sec-gpc': '1' })).json()) as object).toEqual({ status: 'dropped', reason: 'consent' })
     expect(await count()).toBe(before)

@@ -76,6 +76,8 @@ async function decide(parsed: ParseResult, req: IncomingMessage, opts: IngestOpt
     case 'drop':
       opts.sink.dropped(outcome)
       if (outcome.reason === 'rate_limited') return { status: 429, body: { error: 'rate limited' }, headers: { 'Retry-After': '60' } }
+      // A visitor's consent refusal is honoured, not an error; a bot is told why it is refused.
+      if (outcome.reason === 'bot') return { status: 403, body: { error: 'bot traffic is not counted' } }
       return { status: 202, body: { status: 'dropped', reason: outcome.reason } }
     case 'accept': {
       const r = opts.sink.enqueue(outcome)
