@@ -1,5 +1,6 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import globals from 'globals'
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'data/**', 'test-output/**', 'bench/results/**'] },
@@ -10,8 +11,8 @@ export default tseslint.config(
     languageOptions: { globals: { open: 'readonly', __ENV: 'readonly' } },
   },
   {
-    files: ['packages/collector/tracker/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', XMLHttpRequest: 'readonly', Blob: 'readonly', URL: 'readonly', fetch: 'readonly', localStorage: 'readonly' } },
+    files: ['packages/collector/tracker/**/*.js', 'packages/dashboard/src/ui/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
   {
     rules: {

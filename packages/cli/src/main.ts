@@ -1,12 +1,16 @@
 import { ConfigError, loadConfig, MigrationError } from '@qa/core'
 import { auditCommand, ddlCommand, inventoryCommand } from './commands/audit.ts'
 import { migrateCommand, purgeCommand, rollupCommand, saltsCommand } from './commands/maintenance.ts'
-import { aggregatorCommand, collectorCommand, startCommand } from './commands/serve.ts'
+import { aggregatorCommand, collectorCommand, dashboardCommand, startCommand } from './commands/serve.ts'
+import { userCommand } from './commands/users.ts'
 
 const USAGE = `usage: qa <command> [options]
-  start                       collector + aggregator + demo page in one process (pnpm start)
+  start                       collector, aggregator, dashboard and demo page in one process (pnpm start)
   collector                   the standalone collector
   aggregator                  the aggregator's schedule: salts, rollups, purges
+  dashboard                   the dashboard (stats API and web UI)
+  user add NAME [--role admin|viewer]
+                              create or reset a dashboard user; prints its password once
   migrate [--dry-run]         apply (or list) pending schema migrations
   rollup [--day D]... [--from D --to D] [--force]
                               roll raw hits into aggregates now
@@ -33,6 +37,10 @@ async function main(argv: string[]): Promise<number> {
       return collectorCommand(config)
     case 'aggregator':
       return aggregatorCommand(config)
+    case 'dashboard':
+      return dashboardCommand(config)
+    case 'user':
+      return userCommand(config, args)
     case 'migrate':
       return migrateCommand(config, args)
     case 'rollup':

@@ -3,7 +3,7 @@ import type { AuditContext, Check, CheckResult } from './audit-types.ts'
 import { aggregateSchemaCheck, ipValuesCheck, userAgentCheck } from './checks-content.ts'
 import { grantsCheck } from './checks-grants.ts'
 import { lifecycleCheck, rawAgeCheck, rawSchemaCheck, saltCheck, workTableCheck } from './checks-retention.ts'
-import { dataInventory } from './inventory.ts'
+import { dataInventory } from '@qa/core'
 
 export const CHECKS: Check[] = [rawAgeCheck, saltCheck, rawSchemaCheck, ipValuesCheck, userAgentCheck, aggregateSchemaCheck, workTableCheck, grantsCheck, lifecycleCheck]
 

@@ -1,5 +1,6 @@
-import { createLogger, SiteSchema, type Config } from '@qa/core'
+import { createLogger, createStore, SiteSchema, type Config, type Logger, type Store } from '@qa/core'
 import { Aggregator } from '@qa/aggregator'
+import { startDashboard, type RunningDashboard } from '@qa/dashboard'
 import { demoSite, startDemoServer } from '../demo-site.ts'
 import { openStore } from '../open-store.ts'
 import { runCollector } from '../run-collector.ts'
@@ -17,6 +18,8 @@ export async function startCommand(config: Config): Promise<number> {
   const collector = await runCollector(cfg, store, logger)
   const aggregator = new Aggregator(cfg, store, logger)
   await aggregator.start()
+  const readStore = await dashboardStore(cfg, store)
+  const dashboard = await startDashboard(cfg, readStore, logger)
   const demo = await startDemoServer(cfg.demo.port, collector.url)
   const demoUrl = `http://127.0.0.1:${(demo.address() as { port: number }).port}/`
   out(
@@ -29,6 +32,8 @@ export async function startCommand(config: Config): Promise<number> {
       `  demo page        ${demoUrl}`,
       `  sites            ${cfg.sites.map((s) => s.domains.join(',')).join(' ')}`,
       `  aggregator       rollups every ${cfg.aggregation.rollupIntervalMs / 1000} s, raw TTL ${cfg.retention.rawTtlHours} h`,
+      `  dashboard        ${dashboard.url}/`,
+      ...firstAdmin(dashboard),
       '',
       'Press Ctrl-C to stop (buffered events are flushed first).',
       '',
@@ -36,8 +41,10 @@ export async function startCommand(config: Config): Promise<number> {
   )
   onShutdown(async () => {
     demo.close()
+    await dashboard.stop()
     await collector.stop()
     await aggregator.stop()
+    if (readStore !== store) await readStore.close()
     await store.close()
   })
   return -1
@@ -50,6 +57,34 @@ export async function collectorCommand(config: Config): Promise<number> {
   onShutdown(async () => {
     await running.stop()
     await store.close()
+  })
+  return -1
+}
+
+function firstAdmin(d: RunningDashboard): string[] {
+  return d.firstAdminPassword ? [`  first login      admin / ${d.firstAdminPassword}   (password shown only now; add users with qa user add)`] : []
+}
+
+/**
+ * In server mode the dashboard reads as its own ClickHouse user (SELECT on aggregates
+ * only) when its password is configured; on the embedded engine it shares the store.
+ */
+async function dashboardStore(config: Config, store: Store): Promise<Store> {
+  if (!config.clickhouse.url || config.dashboard.dbPassword === undefined) return store
+  return createStore({ ...config, clickhouse: { ...config.clickhouse, user: config.server.dashboardUser, password: config.dashboard.dbPassword } })
+}
+
+/** The dashboard alone. */
+export async function dashboardCommand(config: Config): Promise<number> {
+  const logger: Logger = createLogger(config.logLevel)
+  const admin = await openStore(config)
+  const store = await dashboardStore(config, admin)
+  const dashboard = await startDashboard(config, store, logger)
+  out([`dashboard listening on ${dashboard.url}/`, ...firstAdmin(dashboard), ''].join('\n'))
+  onShutdown(async () => {
+    await dashboard.stop()
+    if (store !== admin) await store.close()
+    await admin.close()
   })
   return -1
 }

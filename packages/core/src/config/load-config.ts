@@ -38,6 +38,12 @@ export const ENV_KEYS: Record<string, { path: string[]; parse: Parse }> = {
   ROLLUP_INTERVAL_MS: { path: ['aggregation', 'rollupIntervalMs'], parse: int },
   DASHBOARD_DB_USER: { path: ['server', 'dashboardUser'], parse: text },
   CLICKHOUSE_CLUSTER: { path: ['server', 'cluster'], parse: text },
+  DASHBOARD_HOST: { path: ['dashboard', 'host'], parse: text },
+  DASHBOARD_PORT: { path: ['dashboard', 'port'], parse: int },
+  DASHBOARD_AUTH_FILE: { path: ['dashboard', 'authFile'], parse: text },
+  SESSION_HOURS: { path: ['dashboard', 'sessionHours'], parse: int },
+  LOGIN_ATTEMPTS: { path: ['dashboard', 'loginAttempts'], parse: int },
+  DASHBOARD_DB_PASSWORD: { path: ['dashboard', 'dbPassword'], parse: text },
   DEMO_PORT: { path: ['demo', 'port'], parse: int },
   LOG_LEVEL: { path: ['logLevel'], parse: text },
 }

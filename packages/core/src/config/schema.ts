@@ -106,6 +106,19 @@ export const ConfigSchema = z.object({
       cluster: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).optional(),
     })
     .prefault({}),
+  dashboard: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8789),
+      /** Accounts, share links and API keys (hashes only); default: <dataDir>/dashboard-auth.json. */
+      authFile: z.string().optional(),
+      sessionHours: z.number().int().min(1).max(720).default(12),
+      /** Failed logins allowed per client network in 15 minutes. */
+      loginAttempts: z.number().int().min(1).max(1000).default(10),
+      /** ClickHouse password of server.dashboardUser; unset means the store's own credentials. */
+      dbPassword: z.string().optional(),
+    })
+    .prefault({}),
   demo: z
     .object({
       /** Port of the demo page `pnpm start` serves (0 picks a free one). */

@@ -1,4 +1,5 @@
-import { RawHitSchema, type Config } from '@qa/core'
+import type { Config } from '../config/schema.ts'
+import { RawHitSchema } from '../event/raw-hit.ts'
 
 /**
  * The data inventory, generated from the live configuration: each stored field, why

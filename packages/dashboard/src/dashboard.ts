@@ -1,0 +1,49 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { systemClock, type Clock, type Config, type Logger, type Store } from '@qa/core'
+import { AuthStore } from './auth/auth-store.ts'
+import { createDashboardApp } from './http/app.ts'
+import { PrivacyService } from './stats/privacy-service.ts'
+import { StatsService } from './stats/stats-service.ts'
+
+export interface RunningDashboard {
+  server: Server
+  url: string
+  auth: AuthStore
+  /** Set when this start created the first admin: shown once. */
+  firstAdminPassword?: string
+  stop(): Promise<void>
+}
+
+export function authFile(config: Config): string {
+  return config.dashboard.authFile ?? join(config.dataDir, 'dashboard-auth.json')
+}
+
+/** Serves the dashboard; on first start, creates the admin and returns its one-time password. */
+export async function startDashboard(config: Config, store: Store, logger: Logger, clock: Clock = systemClock): Promise<RunningDashboard> {
+  const auth = new AuthStore(authFile(config))
+  const firstAdminPassword = auth.hasUsers ? undefined : await auth.addUser('admin', 'admin')
+  const app = createDashboardApp({
+    config,
+    stats: new StatsService(store.client, config.aggregation.filterDimensions),
+    privacy: new PrivacyService(store.client),
+    auth,
+    logger,
+    clock,
+  })
+  const server = createServer(app)
+  await new Promise<void>((r) => server.listen(config.dashboard.port, config.dashboard.host, r))
+  const url = `http://${config.dashboard.host}:${(server.address() as AddressInfo).port}`
+  return {
+    server,
+    url,
+    auth,
+    ...(firstAdminPassword ? { firstAdminPassword } : {}),
+    stop: () =>
+      new Promise((r) => {
+        server.closeAllConnections()
+        server.close(() => r())
+      }),
+  }
+}

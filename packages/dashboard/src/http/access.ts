@@ -1,0 +1,83 @@
+import type { NextFunction, Request, Response } from 'express'
+import { truncateIp } from '@qa/core'
+import type { AuthStore, Role } from '../auth/auth-store.ts'
+import type { Session, Sessions } from '../auth/sessions.ts'
+
+export const SESSION_COOKIE = 'qa_session'
+
+/** Who is asking: a logged-in user, an API key, or a share link bound to one site. */
+export type Principal =
+  | { kind: 'session'; username: string; role: Role; session: Session; sessionId: string }
+  | { kind: 'api-key'; username: string; role: Role }
+  | { kind: 'share'; site: string }
+
+const principals = new WeakMap<Request, Principal>()
+
+/** Who made this request, as established by identify(). */
+export function principalOf(req: Request): Principal | undefined {
+  return principals.get(req)
+}
+
+export function cookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=')
+    if (k === name) return decodeURIComponent(v.join('='))
+  }
+  return undefined
+}
+
+/** The client's network (/24 or /48), the key of the login limiter. */
+export function clientNetwork(req: Request): string {
+  return truncateIp(req.socket.remoteAddress ?? '') ?? 'unknown'
+}
+
+export function identify(store: AuthStore, sessions: Sessions) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const sessionId = cookie(req, SESSION_COOKIE)
+    const session = sessions.get(sessionId)
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]
+    const share = typeof req.query.token === 'string' ? req.query.token : undefined
+    if (session && sessionId) principals.set(req, { kind: 'session', username: session.username, role: session.role, session, sessionId })
+    else if (bearer) {
+      const username = store.resolveApiKey(bearer)
+      const role = username ? store.roleOf(username) : undefined
+      if (username && role) principals.set(req, { kind: 'api-key', username, role })
+    } else if (share) {
+      const site = store.resolveShareToken(share)
+      if (site) principals.set(req, { kind: 'share', site })
+    }
+    next()
+  }
+}
+
+export function requireUser(req: Request, res: Response, next: NextFunction): void {
+  const p = principalOf(req)
+  if (!p || p.kind === 'share') {
+    res.status(401).json({ error: 'log in, or send an API key' })
+    return
+  }
+  next()
+}
+
+export function requireAdmin(req: Request, res: Response, next: NextFunction): void {
+  const p = principalOf(req)
+  if (!p || p.kind === 'share') {
+    res.status(401).json({ error: 'log in, or send an API key' })
+    return
+  }
+  if (p.role !== 'admin') {
+    res.status(403).json({ error: 'admins only' })
+    return
+  }
+  next()
+}
+
+/** State-changing requests made with the session cookie must carry the session's CSRF token. */
+export function requireCsrf(req: Request, res: Response, next: NextFunction): void {
+  const p = principalOf(req)
+  if (p?.kind === 'session' && req.headers['x-csrf-token'] !== p.session.csrf) {
+    res.status(403).json({ error: 'missing or wrong CSRF token (X-CSRF-Token)' })
+    return
+  }
+  next()
+}

@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import express, { type NextFunction, type Request, type Response } from 'express'
+import { z } from 'zod'
+import { resolveSite, type Clock, type Config, type Logger, type Site } from '@qa/core'
+import type { AuthStore } from '../auth/auth-store.ts'
+import { RoleSchema } from '../auth/auth-store.ts'
+import { LoginLimiter, Sessions } from '../auth/sessions.ts'
+import { BreakdownParamsSchema, StatsParamsSchema, type StatsParams } from '../stats/params.ts'
+import { StatsError, type StatsService } from '../stats/stats-service.ts'
+import { toCsv } from '../stats/csv.ts'
+import type { PrivacyService } from '../stats/privacy-service.ts'
+import { clientNetwork, identify, principalOf, requireAdmin, requireCsrf, requireUser, SESSION_COOKIE } from './access.ts'
+
+export interface DashboardDeps {
+  config: Config
+  stats: StatsService
+  privacy: PrivacyService
+  auth: AuthStore
+  logger: Logger
+  clock: Clock
+}
+
+const require = createRequire(import.meta.url)
+const UI = new URL('../ui/', import.meta.url)
+const asset = (file: URL | string) => readFileSync(file)
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+}
+
+/** No principal: a share token that resolves to nothing is a missing page, anything else needs a login. */
+function refuse(req: Request, res: Response): void {
+  if (typeof req.query.token === 'string') res.status(404).json({ error: 'unknown or revoked share link' })
+  else res.status(401).json({ error: 'log in, send an API key, or use a share link' })
+}
+
+const LoginSchema = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) })
+
+/** The dashboard: stats API over aggregates only, auth, share links, API keys, and the UI. */
+export function createDashboardApp(deps: DashboardDeps): express.Express {
+  const { config, stats, privacy, auth, clock } = deps
+  const sites = config.sites.map(resolveSite)
+  const k = config.aggregation.minGroupSize
+  const sessions = new Sessions(config.dashboard.sessionHours * 3_600_000, clock.now)
+  const limiter = new LoginLimiter(config.dashboard.loginAttempts, 15 * 60_000, clock.now)
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('query parser', 'simple')
+  app.use((_req, res, next) => {
+    res.set(SECURITY_HEADERS)
+    next()
+  })
+  app.use(express.json({ limit: '8kb' }))
+  app.use(identify(auth, sessions))
+
+  const files: Record<string, [string, Buffer]> = {
+    '/app.js': ['application/javascript; charset=utf-8', asset(new URL('app.js', UI))],
+    '/app.css': ['text/css; charset=utf-8', asset(new URL('app.css', UI))],
+    '/uplot.js': ['application/javascript; charset=utf-8', asset(require.resolve('uplot/dist/uPlot.iife.min.js'))],
+    '/uplot.css': ['text/css; charset=utf-8', asset(require.resolve('uplot/dist/uPlot.min.css'))],
+  }
+  const index = asset(new URL('index.html', UI))
+  for (const [path, [type, body]] of Object.entries(files)) app.get(path, (_req, res) => void res.type(type).set('Cache-Control', 'public, max-age=300').send(body))
+  for (const path of ['/', '/share/:token', '/privacy']) app.get(path, (_req, res) => void res.type('html').send(index))
+
+  app.post('/api/login', async (req, res) => {
+    const net = clientNetwork(req)
+    if (limiter.blocked(net)) return void res.status(429).set('Retry-After', '900').json({ error: 'too many failed logins; try again later' })
+    const body = LoginSchema.safeParse(req.body)
+    if (!body.success) return void res.status(400).json({ error: 'username and password required' })
+    const user = await auth.verify(body.data.username, body.data.password)
+    if (!user) {
+      limiter.fail(net)
+      return void res.status(401).json({ error: 'wrong username or password' })
+    }
+    limiter.clear(net)
+    sessions.destroy(principalOf(req)?.kind === 'session' ? (principalOf(req) as { sessionId: string }).sessionId : undefined)
+    const { id, session } = sessions.create(user.username, user.role)
+    const secure = req.secure || req.headers['x-forwarded-proto'] === 'https'
+    res.cookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: config.dashboard.sessionHours * 3_600_000 })
+    res.json({ username: user.username, role: user.role, csrf: session.csrf })
+  })
+
+  app.post('/api/logout', requireCsrf, (req, res) => {
+    const p = principalOf(req)
+    if (p?.kind === 'session') sessions.destroy(p.sessionId)
+    res.clearCookie(SESSION_COOKIE, { path: '/' })
+    res.json({ ok: true })
+  })
+
+  app.get('/api/me', (req, res) => {
+    const p = principalOf(req)
+    if (!p) return refuse(req, res)
+    if (p.kind === 'share') return void res.json({ share: true, site: p.site, minGroupSize: k })
+    res.json({ username: p.username, role: p.role, csrf: p.kind === 'session' ? p.session.csrf : undefined })
+  })
+
+  /** The sites the principal may read. */
+  const visibleSites = (req: Request): Site[] => {
+    const p = principalOf(req)
+    if (!p) return []
+    return p.kind === 'share' ? sites.filter((s) => s.id === p.site) : sites
+  }
+
+  app.get('/api/sites', (req, res) => {
+    if (!principalOf(req)) return refuse(req, res)
+    res.json(visibleSites(req).map((s) => ({ id: s.id, domains: s.domains, timezone: s.timezone, goals: s.goals.map((g) => g.name) })))
+  })
+
+  const withStats =
+    (handler: (site: Site, p: StatsParams, req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response, next: NextFunction) => {
+      if (!principalOf(req)) return refuse(req, res)
+      const parsed = StatsParamsSchema.safeParse(req.query)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!
+        return void res.status(400).json({ error: `${issue.path.join('.') || 'query'}: ${issue.message}` })
+      }
+      const site = visibleSites(req).find((s) => s.id === parsed.data.site)
+      // A share link's other sites and unknown sites look the same: not found.
+      if (!site) return void res.status(404).json({ error: 'unknown site' })
+      try {
+        await handler(site, parsed.data, req, res)
+      } catch (err) {
+        if (err instanceof StatsError) return void res.status(400).json({ error: err.message })
+        next(err)
+      }
+    }
+  const shareK = (req: Request) => (principalOf(req)?.kind === 'share' ? k : 1)
+
+  app.get('/api/stats/aggregate', withStats(async (site, p, _req, res) => void res.json(await stats.topline(site, p, clock.now()))))
+  app.get('/api/stats/timeseries', withStats(async (site, p, _req, res) => void res.json(await stats.timeseries(site, p, clock.now()))))
+  app.get('/api/stats/current', withStats(async (site, _p, _req, res) => void res.json({ visitors: await stats.current(site, clock.now()) })))
+  app.get('/api/stats/events', withStats(async (site, p, _req, res) => void res.json(await stats.events(site, p, clock.now(), 'event'))))
+  app.get('/api/stats/goals', withStats(async (site, p, _req, res) => void res.json(await stats.events(site, p, clock.now(), 'goal'))))
+  app.get(
+    '/api/stats/breakdown/:dimension',
+    withStats(async (site, p, req, res) => {
+      const raw = String(req.params.dimension)
+      const csv = raw.endsWith('.csv')
+      const dim = BreakdownParamsSchema.safeParse({ dimension: csv ? raw.slice(0, -4) : raw })
+      if (!dim.success) return void res.status(400).json({ error: `unknown dimension ${raw}` })
+      const rows = await stats.breakdown(site, dim.data.dimension, p, clock.now(), shareK(req))
+      if (!csv) return void res.json(rows)
+      res.type('text/csv').set('Content-Disposition', `attachment; filename="${site.id}-${dim.data.dimension}.csv"`).send(toCsv(rows))
+    }),
+  )
+
+  app.get('/api/privacy', requireUser, async (_req, res) => void res.json(await privacy.report(config)))
+
+  app.get('/api/share-links', requireAdmin, (_req, res) => void res.json(auth.shareLinks()))
+  app.post('/api/share-links', requireAdmin, requireCsrf, (req, res) => {
+    const body = z.object({ site: z.string() }).safeParse(req.body)
+    if (!body.success || !sites.some((s) => s.id === body.data.site)) return void res.status(400).json({ error: 'site: a configured site id' })
+    const link = auth.createShareLink(body.data.site, clock.now())
+    res.status(201).json({ id: link.id, token: link.token, path: `/share/${link.token}` })
+  })
+  app.delete('/api/share-links/:id', requireAdmin, requireCsrf, (req, res) => {
+    if (!auth.revokeShareLink(String(req.params.id))) return void res.status(404).json({ error: 'no such share link' })
+    res.json({ revoked: true })
+  })
+  app.post('/api/keys', requireAdmin, requireCsrf, (req, res) => {
+    const p = principalOf(req) as { username: string }
+    const key = auth.createApiKey(p.username, clock.now())
+    res.status(201).json(key)
+  })
+  app.delete('/api/keys/:id', requireAdmin, requireCsrf, (req, res) => {
+    if (!auth.revokeApiKey(String(req.params.id))) return void res.status(404).json({ error: 'no such key' })
+    res.json({ revoked: true })
+  })
+  app.get('/api/users', requireAdmin, (_req, res) => void res.json(auth.users()))
+  app.post('/api/users', requireAdmin, requireCsrf, async (req, res) => {
+    const body = z.object({ username: z.string().regex(/^[a-z0-9._-]{1,64}$/), role: RoleSchema }).safeParse(req.body)
+    if (!body.success) return void res.status(400).json({ error: 'username (a-z, 0-9, ".", "_", "-") and role (admin or viewer)' })
+    res.status(201).json({ username: body.data.username, role: body.data.role, password: await auth.addUser(body.data.username, body.data.role) })
+  })
+
+  app.use('/api', (_req, res) => void res.status(404).json({ error: 'not found' }))
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (err.type === 'entity.parse.failed' || err.status === 400) return void res.status(400).json({ error: 'body is not valid JSON' })
+    if (err.status === 413) return void res.status(413).json({ error: 'body too large' })
+    deps.logger.error({ err: { message: err.message } }, 'dashboard request failed')
+    res.status(500).json({ error: 'internal error' })
+  })
+  return app
+}

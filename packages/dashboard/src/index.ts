@@ -1,0 +1,5 @@
+export * from './http/app.ts'
+export * from './auth/auth-store.ts'
+export * from './stats/stats-service.ts'
+export * from './stats/privacy-service.ts'
+export * from './dashboard.ts'

@@ -1,0 +1,48 @@
+import { nextDay, previousDay, siteDay } from '@qa/core'
+import type { StatsParams } from './params.ts'
+
+export interface DayRange {
+  from: string
+  to: string
+  days: number
+}
+
+function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + n)
+  return d.toISOString().slice(0, 10)
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1
+}
+
+/** The inclusive site-local day range of a period, as of `now` in the site's zone. */
+export function periodRange(p: Pick<StatsParams, 'period' | 'from' | 'to'>, now: number, timeZone: string): DayRange {
+  const today = siteDay(now, timeZone)
+  const range = (from: string, to: string) => ({ from, to, days: daysBetween(from, to) })
+  switch (p.period) {
+    case 'today':
+      return range(today, today)
+    case 'yesterday':
+      return range(previousDay(today), previousDay(today))
+    case '7d':
+      return range(addDays(today, -6), today)
+    case '30d':
+      return range(addDays(today, -29), today)
+    case 'month':
+      return range(`${today.slice(0, 7)}-01`, today)
+    case '12mo':
+      return range(`${addDays(`${today.slice(0, 7)}-01`, -335).slice(0, 7)}-01`, today)
+    case 'custom':
+      return range(p.from!, p.to!)
+  }
+}
+
+/** The period of equal length just before. */
+export function previousRange(r: DayRange): DayRange {
+  const to = previousDay(r.from)
+  return { from: addDays(to, -(r.days - 1)), to, days: r.days }
+}
+
+export { nextDay }

@@ -1,0 +1,191 @@
+import type { ClickHouseClient, Site } from '@qa/core'
+import { parseFilter, type StatsParams } from './params.ts'
+import { periodRange, previousRange, type DayRange } from './range.ts'
+import { metricColumns, METRIC_NAMES, type DashboardDimension, type Metric } from './vocabulary.ts'
+
+export type Totals = Record<Metric, number>
+
+export interface Topline {
+  range: DayRange
+  totals: Totals
+  previous?: { range: DayRange; totals: Totals; change: Record<Metric, number | null> }
+  /** Unique visitors over several days are the sum of daily uniques (daily salts). */
+  visitorsSummedDaily: boolean
+}
+
+export interface BreakdownRow extends Totals {
+  value: string
+}
+
+export class StatsError extends Error {
+  override name = 'StatsError'
+}
+
+const num = (row: Record<string, unknown>): Totals => Object.fromEntries(METRIC_NAMES.map((m) => [m, Number(row[m] ?? 0)])) as Totals
+
+/**
+ * Statistics over the anonymous aggregates only. A filter reads the breakdown row of
+ * that value (for totals and timeseries) or the stored pairs (for breakdowns).
+ */
+export class StatsService {
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly filterDimensions: readonly string[],
+  ) {}
+
+  private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
+    // Metric aliases reuse the column names (visits AS visits); columns must win inside expressions.
+    return (await this.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { prefer_column_name_to_alias: 1 } })).json<T>()
+  }
+
+  private async totals(site: Site, range: DayRange, filter: ReturnType<typeof parseFilter>): Promise<Totals> {
+    const base = { site: site.id, from: range.from, to: range.to }
+    const [row] = filter
+      ? await this.rows<Record<string, unknown>>(
+          `SELECT ${metricColumns()} FROM agg_breakdown_daily
+           WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date}
+             AND filter_dimension = '' AND dimension = {dim:String} AND value = {value:String}`,
+          { ...base, dim: filter.dimension, value: filter.value },
+        )
+      : await this.rows<Record<string, unknown>>(
+          `SELECT ${metricColumns()} FROM agg_totals_daily WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date}`,
+          base,
+        )
+    return num(row ?? {})
+  }
+
+  async topline(site: Site, p: StatsParams, now: number): Promise<Topline> {
+    const range = periodRange(p, now, site.timezone)
+    const filter = parseFilter(p.filter)
+    const totals = await this.totals(site, range, filter)
+    const result: Topline = { range, totals, visitorsSummedDaily: range.days > 1 }
+    if (p.compare === 'previous') {
+      const prev = previousRange(range)
+      const prevTotals = await this.totals(site, prev, filter)
+      const change = Object.fromEntries(
+        METRIC_NAMES.map((m) => [m, prevTotals[m] === 0 ? null : Math.round(((totals[m] - prevTotals[m]) / prevTotals[m]) * 1000) / 10]),
+      ) as Record<Metric, number | null>
+      result.previous = { range: prev, totals: prevTotals, change }
+    }
+    return result
+  }
+
+  async timeseries(site: Site, p: StatsParams, now: number): Promise<{ interval: string; points: ({ t: string } & Totals)[] }> {
+    const range = periodRange(p, now, site.timezone)
+    const filter = parseFilter(p.filter)
+    const interval = p.interval ?? (range.days <= 2 ? 'hour' : range.days > 90 ? 'month' : 'day')
+    if (interval === 'hour' && filter) throw new StatsError('filtered views have daily resolution: use interval=day')
+    const base = { site: site.id, from: range.from, to: range.to, tz: site.timezone }
+    let rows: Record<string, unknown>[]
+    if (interval === 'hour') {
+      rows = await this.rows(
+        `SELECT formatDateTime(toTimeZone(hour, {tz:String}), '%Y-%m-%d %H:00') AS t, ${metricColumns()}
+         FROM agg_totals_hourly WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date} GROUP BY t ORDER BY t`,
+        base,
+      )
+    } else {
+      const bucket = interval === 'month' ? "formatDateTime(toStartOfMonth(day), '%Y-%m')" : 'toString(day)'
+      rows = filter
+        ? await this.rows(
+            `SELECT ${bucket} AS t, ${metricColumns()} FROM agg_breakdown_daily
+             WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date}
+               AND filter_dimension = '' AND dimension = {dim:String} AND value = {value:String}
+             GROUP BY t ORDER BY t`,
+            { ...base, dim: filter.dimension, value: filter.value },
+          )
+        : await this.rows(`SELECT ${bucket} AS t, ${metricColumns()} FROM agg_totals_daily WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date} GROUP BY t ORDER BY t`, base)
+    }
+    const byBucket = new Map(rows.map((r) => [String(r.t), num(r)]))
+    return { interval, points: buckets(range, interval).map((t) => ({ t, ...(byBucket.get(t) ?? num({})) })) }
+  }
+
+  /**
+   * Top values of a dimension. With `minGroupSize` (share links), rows with fewer
+   * visitors over the range are folded into "(other)" at display time as well.
+   */
+  async breakdown(site: Site, dimension: DashboardDimension, p: StatsParams, now: number, minGroupSize = 1): Promise<BreakdownRow[]> {
+    const range = periodRange(p, now, site.timezone)
+    const filter = parseFilter(p.filter)
+    if (filter && !this.filterDimensions.includes(filter.dimension) && filter.dimension !== dimension) {
+      throw new StatsError(`breakdowns cannot be filtered by ${filter.dimension}; filterable: ${this.filterDimensions.join(', ')}`)
+    }
+    const sameDimension = filter?.dimension === dimension
+    const rows = await this.rows<Record<string, unknown>>(
+      `SELECT if(sum(visitors) < {k:UInt32}, '(other)', value) AS v, ${metricColumns()}
+       FROM agg_breakdown_daily
+       WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date}
+         AND filter_dimension = {fdim:String} AND filter_value = {fval:String} AND dimension = {dim:String}
+         ${sameDimension ? 'AND value = {value:String}' : ''}
+       GROUP BY value`,
+      {
+        site: site.id,
+        from: range.from,
+        to: range.to,
+        fdim: filter && !sameDimension ? filter.dimension : '',
+        fval: filter && !sameDimension ? filter.value : '',
+        dim: dimension,
+        value: filter?.value ?? '',
+        k: minGroupSize,
+      },
+    )
+    const merged = new Map<string, Totals & { rows: Totals[] }>()
+    for (const r of rows) {
+      const key = String(r.v)
+      const t = num(r)
+      const seen = merged.get(key)
+      if (seen) seen.rows.push(t)
+      else merged.set(key, { ...t, rows: [t] })
+    }
+    return [...merged.entries()]
+      .map(([value, m]) => ({ value, ...(m.rows.length === 1 ? m.rows[0]! : combine(m.rows)) }))
+      .sort((a, b) => b.visitors - a.visitors || a.value.localeCompare(b.value))
+      .slice(0, p.limit)
+  }
+
+  async events(site: Site, p: StatsParams, now: number, kind: 'event' | 'goal'): Promise<{ name: string; visitors: number; events: number }[]> {
+    const range = periodRange(p, now, site.timezone)
+    const rows = await this.rows<{ name: string; visitors: string; events: string }>(
+      `SELECT event AS name, sum(visitors) AS visitors, sum(events) AS events FROM agg_events_daily
+       WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date} AND kind = {kind:String} AND prop_key = ''
+       GROUP BY name ORDER BY sum(visitors) DESC, name LIMIT {limit:UInt32}`,
+      { site: site.id, from: range.from, to: range.to, kind, limit: p.limit },
+    )
+    return rows.map((r) => ({ name: r.name, visitors: Number(r.visitors), events: Number(r.events) }))
+  }
+
+  async current(site: Site, now: number): Promise<number> {
+    const [row] = await this.rows<{ v: string }>(
+      `SELECT argMax(visitors_5m, minute) AS v FROM agg_realtime FINAL
+       WHERE site_id = {site:String} AND minute >= toDateTime({since:UInt32}, 'UTC')`,
+      { site: site.id, since: Math.floor(now / 1000) - 5 * 60 },
+    )
+    return Number(row?.v ?? 0)
+  }
+}
+
+/** Every bucket of the range, so a chart shows quiet hours and days as zeros. */
+function buckets(range: DayRange, interval: string): string[] {
+  const out: string[] = []
+  for (let t = Date.parse(`${range.from}T00:00:00Z`); t <= Date.parse(`${range.to}T00:00:00Z`); t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10)
+    if (interval === 'hour') for (let h = 0; h < 24; h++) out.push(`${day} ${String(h).padStart(2, '0')}:00`)
+    else if (interval === 'month') out.push(day.slice(0, 7))
+    else out.push(day)
+  }
+  return [...new Set(out)]
+}
+
+/** Sums of several rows (an "(other)" made of small values); ratios recomputed from sums. */
+function combine(rows: Totals[]): Totals {
+  const s = (m: Metric) => rows.reduce((a, r) => a + r[m], 0)
+  const visits = s('visits')
+  const weighted = (m: Metric) => (visits === 0 ? 0 : rows.reduce((a, r) => a + r[m] * r.visits, 0) / visits)
+  return {
+    visitors: s('visitors'),
+    visits,
+    pageviews: s('pageviews'),
+    views_per_visit: Math.round(weighted('views_per_visit') * 100) / 100,
+    bounce_rate: Math.round(weighted('bounce_rate') * 10) / 10,
+    visit_duration: Math.round(weighted('visit_duration')),
+  }
+}

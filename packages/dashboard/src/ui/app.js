@@ -1,0 +1,200 @@
+// The dashboard UI: state lives in the URL (site, period, from, to, filter), so every
+// view can be bookmarked and shared. Plain DOM, uPlot for the chart.
+;(function () {
+  'use strict'
+  const $ = (id) => document.getElementById(id)
+  const shareToken = (location.pathname.match(/^\/share\/([\w-]+)/) || [])[1]
+  let csrf = ''
+  let chart
+  const PANELS = [
+    { title: 'Pages', tabs: [['page', 'Top pages'], ['entry_page', 'Entry pages'], ['exit_page', 'Exit pages']] },
+    { title: 'Sources', tabs: [['source', 'Sources'], ['referrer', 'Referrers'], ['utm_source', 'UTM source'], ['utm_medium', 'UTM medium'], ['utm_campaign', 'UTM campaign']] },
+    { title: 'Locations', tabs: [['country', 'Countries'], ['language', 'Languages']] },
+    { title: 'Devices', tabs: [['browser', 'Browsers'], ['os', 'OS'], ['device', 'Devices'], ['screen', 'Screens']] },
+  ]
+  const METRICS = [
+    ['visitors', 'Unique visitors'], ['visits', 'Visits'], ['pageviews', 'Pageviews'],
+    ['views_per_visit', 'Views per visit'], ['bounce_rate', 'Bounce rate'], ['visit_duration', 'Visit duration'],
+  ]
+
+  const state = () => Object.fromEntries(new URLSearchParams(location.search))
+  function setState(patch) {
+    const s = Object.assign(state(), patch)
+    for (const k of Object.keys(s)) if (s[k] === undefined || s[k] === '') delete s[k]
+    history.pushState(null, '', `${location.pathname}?${new URLSearchParams(s)}`)
+    render()
+  }
+  function query(extra) {
+    const s = state()
+    const q = new URLSearchParams({ site: s.site, period: s.period || '30d' })
+    if (s.period === 'custom') { q.set('from', s.from || ''); q.set('to', s.to || '') }
+    if (s.filter) q.set('filter', s.filter)
+    if (shareToken) q.set('token', shareToken)
+    for (const [k, v] of Object.entries(extra || {})) q.set(k, v)
+    return q
+  }
+  async function api(path, options) {
+    const res = await fetch(path, Object.assign({ credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf } }, options))
+    const body = await res.json().catch(() => ({}))
+    if (!res.ok) throw Object.assign(new Error(body.error || res.statusText), { status: res.status })
+    return body
+  }
+  const fmt = (m, v) => m === 'bounce_rate' ? `${v}%` : m === 'visit_duration' ? `${Math.floor(v / 60)}m ${Math.round(v % 60)}s` : Number(v).toLocaleString()
+  const el = (tag, attrs, ...children) => {
+    const e = document.createElement(tag)
+    for (const [k, v] of Object.entries(attrs || {})) if (v !== undefined) e.setAttribute(k, v)
+    for (const c of children) e.append(c)
+    return e
+  }
+
+  async function boot() {
+    const theme = localStorage.getItem('qa_theme')
+    if (theme === 'dark' || (!theme && matchMedia('(prefers-color-scheme: dark)').matches)) document.documentElement.classList.add('dark')
+    $('theme').onclick = () => {
+      const dark = document.documentElement.classList.toggle('dark')
+      localStorage.setItem('qa_theme', dark ? 'dark' : 'light')
+      render()
+    }
+    $('login').onsubmit = async (e) => {
+      e.preventDefault()
+      try {
+        const me = await api('/api/login', { method: 'POST', body: JSON.stringify({ username: $('username').value, password: $('password').value }) })
+        csrf = me.csrf
+        start()
+      } catch (err) { $('login-error').textContent = err.message }
+    }
+    $('logout').onclick = async () => { await api('/api/logout', { method: 'POST' }); location.href = '/' }
+    $('clear-filter').onclick = () => setState({ filter: undefined })
+    $('site').onchange = () => setState({ site: $('site').value, filter: undefined })
+    $('period').onchange = () => setState({ period: $('period').value })
+    $('from').onchange = $('to').onchange = () => setState({ period: 'custom', from: $('from').value, to: $('to').value })
+    window.onpopstate = render
+    try {
+      const me = await api(`/api/me${shareToken ? `?token=${shareToken}` : ''}`)
+      csrf = me.csrf || ''
+      start(me)
+    } catch (err) {
+      if (shareToken) {
+        $('main').replaceChildren(el('p', { class: 'card', role: 'alert' }, err.status === 404 ? 'This share link is unknown or has been revoked.' : err.message))
+        return
+      }
+      $('login').hidden = false
+      $('username').focus()
+    }
+  }
+
+  async function start(me) {
+    $('login').hidden = true
+    $('logout').hidden = !!shareToken || (me && me.share)
+    $('nav-privacy').hidden = !!shareToken
+    const sites = await api(`/api/sites${shareToken ? `?token=${shareToken}` : ''}`)
+    $('site').replaceChildren(...sites.map((s) => el('option', { value: s.id }, s.domains[0])))
+    $('site-field').hidden = $('period-field').hidden = false
+    if (!state().site && sites[0]) history.replaceState(null, '', `${location.pathname}?${new URLSearchParams(Object.assign(state(), { site: sites[0].id }))}`)
+    render()
+  }
+
+  function render() {
+    const s = state()
+    $('site').value = s.site || ''
+    $('period').value = s.period || '30d'
+    $('custom').hidden = s.period !== 'custom'
+    if (location.pathname === '/privacy') return renderPrivacy()
+    $('privacy').hidden = true
+    $('stats').hidden = false
+    $('filter-bar').hidden = !s.filter
+    $('filter-label').textContent = (s.filter || '').replace(':', ' = ')
+    renderTopline()
+    renderChart()
+    renderPanels()
+  }
+
+  async function renderTopline() {
+    const t = await api(`/api/stats/aggregate?${query({ compare: 'previous' })}`)
+    $('summed-note').hidden = !t.visitorsSummedDaily
+    $('topline').replaceChildren(...METRICS.map(([m, label]) => {
+      const change = t.previous && t.previous.change[m]
+      const better = m === 'bounce_rate' ? change < 0 : change > 0
+      return el('div', { class: 'metric', 'data-metric': m },
+        el('div', { class: 'label' }, label),
+        el('div', { class: 'value' }, fmt(m, t.totals[m])),
+        el('div', { class: `change ${change === null || change === undefined ? '' : better ? 'up' : 'down'}` },
+          change === null || change === undefined ? 'no earlier data' : `${change > 0 ? '+' : ''}${change}% vs previous period`))
+    }))
+  }
+
+  async function renderChart() {
+    const ts = await api(`/api/stats/timeseries?${query()}`)
+    const xs = ts.points.map((p) => Date.parse(ts.interval === 'hour' ? p.t.replace(' ', 'T') + ':00Z' : ts.interval === 'month' ? `${p.t}-01T00:00:00Z` : `${p.t}T00:00:00Z`) / 1000)
+    const dark = document.documentElement.classList.contains('dark')
+    const stroke = dark ? '#8b84ff' : '#4f46e5'
+    const axis = { stroke: dark ? '#a0a0ad' : '#60606c', grid: { stroke: dark ? '#2c2c37' : '#e2e2e8' } }
+    if (chart) chart.destroy()
+    const box = $('chart')
+    box.replaceChildren()
+    chart = new window.uPlot({
+      width: Math.max(300, box.clientWidth || 800), height: 240, tzDate: (ts) => window.uPlot.tzDate(new Date(ts * 1000), 'UTC'),
+      series: [{}, { label: 'Visitors', stroke, width: 2, fill: dark ? 'rgba(139,132,255,0.15)' : 'rgba(79,70,229,0.1)' }, { label: 'Pageviews', stroke: dark ? '#4ade80' : '#15803d', width: 1 }],
+      axes: [axis, axis],
+    }, [xs, ts.points.map((p) => p.visitors), ts.points.map((p) => p.pageviews)], box)
+  }
+
+  function renderPanels() {
+    const panels = PANELS.map((p) => ({ ...p, box: el('div', { class: 'card panel' }) }))
+    panels.push({ title: 'Goals & events', tabs: [['goals', 'Goals'], ['events', 'Custom events']], box: el('div', { class: 'card panel' }) })
+    $('panels').replaceChildren(...panels.map((p) => p.box))
+    for (const p of panels) showTab(p, p.tabs[0][0])
+  }
+
+  async function showTab(panel, dim) {
+    const tabs = el('span', { class: 'tabs', role: 'tablist' }, ...panel.tabs.map(([d, label]) => {
+      const b = el('button', { type: 'button', role: 'tab', 'aria-selected': String(d === dim) }, label)
+      b.onclick = () => showTab(panel, d)
+      return b
+    }))
+    const heading = el('h2', {}, panel.title, tabs)
+    let table
+    if (dim === 'goals' || dim === 'events') {
+      const rows = await api(`/api/stats/${dim}?${query({ limit: 10 })}`)
+      table = el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Name'), el('th', { class: 'num' }, 'Visitors'), el('th', { class: 'num' }, 'Events'))),
+        el('tbody', {}, ...rows.map((r) => el('tr', {}, el('td', {}, r.name), el('td', { class: 'num' }, fmt('visitors', r.visitors)), el('td', { class: 'num' }, fmt('visitors', r.events))))))
+    } else {
+      const rows = await api(`/api/stats/breakdown/${dim}?${query({ limit: 10 })}`)
+      const max = Math.max(1, ...rows.map((r) => r.visitors))
+      table = el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Value'), el('th', { class: 'num' }, 'Visitors'), el('th', { class: 'num' }, dim === 'page' ? 'Pageviews' : 'Visits'))),
+        el('tbody', {}, ...rows.map((r) => {
+          const tr = el('tr', { class: 'row', tabindex: '0', 'data-value': r.value, title: `Filter by ${dim} = ${r.value || '(none)'}` },
+            el('td', {}, r.value || (dim === 'source' ? 'Direct / None' : '(none)')),
+            el('td', { class: 'num' }, fmt('visitors', r.visitors)),
+            el('td', { class: 'num' }, fmt('visits', dim === 'page' ? r.pageviews : r.visits)))
+          tr.style.backgroundImage = `linear-gradient(to right, var(--bar) ${(100 * r.visitors) / max}%, transparent 0)`
+          const filter = () => r.value !== '(other)' && setState({ filter: `${dim}:${r.value}` })
+          tr.onclick = filter
+          tr.onkeydown = (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); filter() } }
+          return tr
+        })))
+      heading.append(el('a', { class: 'csv', href: `/api/stats/breakdown/${dim}.csv?${query({ limit: 1000 })}`, download: '' }, 'CSV'))
+    }
+    panel.box.replaceChildren(heading, table)
+  }
+
+  async function renderPrivacy() {
+    $('stats').hidden = true
+    const box = $('privacy')
+    box.hidden = false
+    const r = await api('/api/privacy')
+    const rows = Object.entries(r.retention).map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', {}, String(v))))
+    box.replaceChildren(
+      el('h1', {}, 'Privacy'),
+      el('div', { class: 'card' }, el('h2', {}, 'Latest audit'), el('pre', { id: 'audit-report' }, r.audit ? r.audit.report : 'No audit has run yet: run pnpm qa audit.')),
+      el('div', { class: 'card' }, el('h2', {}, 'Retention settings'), el('table', {}, el('tbody', {}, ...rows))),
+      el('div', { class: 'card' }, el('h2', {}, 'Lifecycle'),
+        el('p', {}, `Last rollup: ${r.lastRollup ? `${r.lastRollup.at} UTC (${r.lastRollup.site}, ${r.lastRollup.day})` : 'never'}`),
+        el('p', {}, `Last purge: ${r.lastPurge ? `${r.lastPurge.at} UTC, ${r.lastPurge.partitions} partitions, ${r.lastPurge.rows} rows (${r.lastPurge.neverRolledRows} never rolled up)` : 'never'}`),
+        el('p', {}, `Salt events: ${r.salts.map((s) => `${s.action} ${s.site} ${s.day}`).join('; ') || 'none'}`)),
+      el('div', { class: 'card' }, el('h2', {}, 'Data inventory'), el('pre', {}, r.inventory)),
+    )
+  }
+
+  boot()
+})()

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLogger, manualClock, type Config } from '@qa/core'
+import { Aggregator } from '@qa/aggregator'
+import { generateDay, groupBy, sum, type Traffic } from '../../../test/fixtures/traffic.ts'
+import { rows as query, tempStore, testConfig } from '../../../test/support/temp-store.ts'
+import { startTestDashboard, type TestDashboard } from '../../../test/support/dashboard-server.ts'
+
+const DAY1 = '2026-11-19'
+const DAY2 = '2026-11-20'
+let store: Awaited<ReturnType<typeof tempStore>>
+let config: Config
+let dash: TestDashboard
+let traffic1: Traffic
+let traffic2: Traffic
+let admin: Awaited<ReturnType<TestDashboard['login']>>
+
+const truth = (visits: Traffic['visits']) => {
+  const v = visits.length
+  return {
+    visitors: new Set(visits.map((x) => x.visitor)).size,
+    visits: v,
+    pageviews: sum(visits, (x) => x.pageviews),
+    bounce_rate: Math.round((1000 * visits.filter((x) => x.bounce).length) / v) / 10,
+    visit_duration: Math.round(sum(visits, (x) => x.durationS) / v),
+  }
+}
+
+beforeAll(async () => {
+  config = testConfig({ aggregation: { minGroupSize: 1 } })
+  store = await tempStore(config)
+  traffic1 = generateDay({ siteId: 'test', dayStartMs: Date.parse(`${DAY1}T00:00:00Z`), visitors: 300, seed: 21 })
+  traffic2 = generateDay({ siteId: 'test', dayStartMs: Date.parse(`${DAY2}T00:00:00Z`), visitors: 400, seed: 22 })
+  await store.client.insert({ table: 'raw_hits', values: [...traffic1.rows, ...traffic2.rows], format: 'JSONEachRow' })
+  await new Aggregator(config, store, createLogger('silent'), manualClock(Date.parse('2026-11-21T10:00:00Z'))).rollup()
+  dash = await startTestDashboard(config, store, Date.parse(`${DAY2}T12:00:00Z`))
+  admin = await dash.login('admin', await dash.auth.addUser('admin', 'admin'))
+}, 60_000)
+afterAll(async () => {
+  await dash.stop()
+  await store.destroy()
+})
+
+const json = async <T>(res: Response | Promise<Response>): Promise<T> => {
+  const r = await res
+  expect(r.status, await r.clone().text()).toBe(200)
+  return (await r.json()) as T
+}
+type Totals = Record<string, number>
+
+describe('stats API over seeded aggregates', () => {
+  it('top-line metrics of a day equal the ground truth', async () => {
+    const t = await json<{ totals: Totals; visitorsSummedDaily: boolean }>(admin.get(`/api/stats/aggregate?site=test&period=custom&from=${DAY2}&to=${DAY2}`))
+    expect(t.totals).toMatchObject(truth(traffic2.visits))
+    expect(t.visitorsSummedDaily).toBe(false)
+  })
+
+  it('sums unique visitors daily over a range and compares with the previous period', async () => {
+    const t = await json<{ totals: Totals; visitorsSummedDaily: boolean; previous: { totals: Totals; change: Totals } }>(
+      admin.get(`/api/stats/aggregate?site=test&period=custom&from=${DAY2}&to=${DAY2}&compare=previous`),
+    )
+    const prev = truth(traffic1.visits)
+    expect(t.previous.totals).toMatchObject(prev)
+    expect(t.previous.change.visitors).toBe(Math.round((1000 * (truth(traffic2.visits).visitors - prev.visitors)) / prev.visitors) / 10)
+    const both = await json<{ totals: Totals; visitorsSummedDaily: boolean }>(admin.get(`/api/stats/aggregate?site=test&period=custom&from=${DAY1}&to=${DAY2}`))
+    expect(both.totals.visitors).toBe(truth(traffic1.visits).visitors + truth(traffic2.visits).visitors)
+    expect(both.visitorsSummedDaily).toBe(true)
+  })
+
+  it('filters the top line and breakdowns by a value', async () => {
+    const hn = traffic2.visits.filter((v) => v.source === 'Hacker News')
+    const t = await json<{ totals: Totals }>(admin.get(`/api/stats/aggregate?site=test&period=custom&from=${DAY2}&to=${DAY2}&filter=source:Hacker%20News`))
+    expect(t.totals).toMatchObject(truth(hn))
+    const countries = await json<({ value: string } & Totals)[]>(admin.get(`/api/stats/breakdown/country?site=test&period=custom&from=${DAY2}&to=${DAY2}&filter=source:Hacker%20News&limit=100`))
+    for (const [country, visits] of groupBy(hn, (v) => v.country)) expect(countries.find((c) => c.value === country), country).toMatchObject(truth(visits))
+  })
+
+  it('returns breakdowns ordered by visitors, timeseries by day and hour, goals, and CSV', async () => {
+    const sources = await json<({ value: string } & Totals)[]>(admin.get(`/api/stats/breakdown/source?site=test&period=custom&from=${DAY2}&to=${DAY2}`))
+    expect(sources.map((s) => s.visitors)).toEqual([...sources.map((s) => s.visitors)].sort((a, b) => b - a))
+    const daily = await json<{ interval: string; points: ({ t: string } & Totals)[] }>(admin.get(`/api/stats/timeseries?site=test&period=custom&from=${DAY1}&to=${DAY2}&interval=day`))
+    expect(daily.points.map((p) => [p.t, p.pageviews])).toEqual([[DAY1, truth(traffic1.visits).pageviews], [DAY2, truth(traffic2.visits).pageviews]])
+    const hourly = await json<{ interval: string; points: Totals[] }>(admin.get(`/api/stats/timeseries?site=test&period=custom&from=${DAY2}&to=${DAY2}`))
+    expect(hourly.interval).toBe('hour')
+    expect(hourly.points).toHaveLength(24)
+    expect(sum(hourly.points, (p) => p.pageviews)).toBe(truth(traffic2.visits).pageviews)
+    const csv = await admin.get(`/api/stats/breakdown/source.csv?site=test&period=custom&from=${DAY2}&to=${DAY2}`)
+    expect(csv.headers.get('content-type')).toContain('text/csv')
+    const lines = (await csv.text()).trim().split('\r\n')
+    expect(lines[0]).toBe('value,visitors,visits,pageviews,views_per_visit,bounce_rate,visit_duration')
+    expect(lines).toHaveLength(sources.length + 1)
+  })
+
+  it('refuses bad parameters with 400 and a reason, and unknown sites with 404', async () => {
+    const cases: [string, number, RegExp][] = [
+      ['/api/stats/aggregate?site=test&period=fortnight', 400, /period/],
+      ['/api/stats/aggregate?site=test&period=custom&from=2026-11-20', 400, /custom/],
+      ["/api/stats/aggregate?site=test&filter=nosuchdim:x' OR 1=1", 400, /filter/],
+      ['/api/stats/breakdown/password?site=test', 400, /unknown dimension/],
+      ['/api/stats/breakdown/country?site=test&filter=language:de', 400, /cannot be filtered by language/],
+      ['/api/stats/timeseries?site=test&period=today&filter=source:Google', 400, /daily resolution/],
+      ['/api/stats/aggregate?site=other', 404, /unknown site/],
+    ]
+    for (const [path, status, reason] of cases) {
+      const res = await admin.get(path)
+      expect(res.status, path).toBe(status)
+      expect(((await res.json()) as { error: string }).error, path).toMatch(reason)
+    }
+  })
+
+  it('answers SQL-looking filter values as plain values', async () => {
+    const t = await json<{ totals: Totals }>(admin.get(`/api/stats/aggregate?site=test&filter=${encodeURIComponent("source:x' OR '1'='1")}`))
+    expect(t.totals.visitors).toBe(0)
+    expect(await query(store, 'SELECT count() AS n FROM agg_totals_daily')).toEqual([{ n: '2' }])
+  })
+})

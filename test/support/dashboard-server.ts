@@ -1,0 +1,54 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { createLogger, manualClock, type Config, type Store } from '@qa/core'
+import { AuthStore, createDashboardApp, PrivacyService, StatsService } from '@qa/dashboard'
+
+export interface TestDashboard {
+  url: string
+  auth: AuthStore
+  server: Server
+  /** Logs in and returns a fetch bound to the session cookie, and the CSRF token. */
+  login(username: string, password: string): Promise<{ get: (path: string) => Promise<Response>; send: (method: string, path: string, body?: unknown, csrf?: string | null) => Promise<Response>; csrf: string }>
+  stop(): Promise<void>
+}
+
+export async function startTestDashboard(config: Config, store: Store, nowMs: number): Promise<TestDashboard> {
+  const auth = new AuthStore(join(config.dataDir, 'dashboard-auth.json'))
+  const app = createDashboardApp({
+    config,
+    stats: new StatsService(store.client, config.aggregation.filterDimensions),
+    privacy: new PrivacyService(store.client),
+    auth,
+    logger: createLogger('silent'),
+    clock: manualClock(nowMs),
+  })
+  const server = createServer(app)
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url,
+    auth,
+    server,
+    login: async (username, password) => {
+      const res = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+      if (res.status !== 200) throw new Error(`login failed: ${res.status}`)
+      const cookie = res.headers.get('set-cookie')!.split(';')[0]!
+      const { csrf } = (await res.json()) as { csrf: string }
+      return {
+        csrf,
+        get: (path) => fetch(`${url}${path}`, { headers: { cookie } }),
+        send: (method, path, body, token = csrf) =>
+          fetch(`${url}${path}`, {
+            method,
+            headers: { cookie, 'content-type': 'application/json', ...(token === null ? {} : { 'x-csrf-token': token }) },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          }),
+      }
+    },
+    stop: () => new Promise((r) => {
+      server.closeAllConnections()
+      server.close(() => r())
+    }),
+  }
+}
