@@ -45,7 +45,7 @@ const json = async <T>(res: Response | Promise<Response>): Promise<T> => {
   expect(r.status, await r.clone().text()).toBe(200)
   return (await r.json()) as T
 }
-type Totals = Record<string, number>
+type Totals = { visitors: number; visits: number; pageviews: number; bounce_rate: number; visit_duration: number; views_per_visit: number }
 
 describe('stats API over seeded aggregates', () => {
   it('top-line metrics of a day equal the ground truth', async () => {
@@ -74,7 +74,7 @@ describe('stats API over seeded aggregates', () => {
     for (const [country, visits] of groupBy(hn, (v) => v.country)) expect(countries.find((c) => c.value === country), country).toMatchObject(truth(visits))
   })
 
-  it('returns breakdowns ordered by visitors, timeseries by day and hour, goals, and CSV', async () => {
+  it('returns breakdowns ordered by visitors, timeseries by day and hour, custom events, and CSV', async () => {
     const sources = await json<({ value: string } & Totals)[]>(admin.get(`/api/stats/breakdown/source?site=test&period=custom&from=${DAY2}&to=${DAY2}`))
     expect(sources.map((s) => s.visitors)).toEqual([...sources.map((s) => s.visitors)].sort((a, b) => b - a))
     const daily = await json<{ interval: string; points: ({ t: string } & Totals)[] }>(admin.get(`/api/stats/timeseries?site=test&period=custom&from=${DAY1}&to=${DAY2}&interval=day`))
@@ -83,6 +83,8 @@ describe('stats API over seeded aggregates', () => {
     expect(hourly.interval).toBe('hour')
     expect(hourly.points).toHaveLength(24)
     expect(sum(hourly.points, (p) => p.pageviews)).toBe(truth(traffic2.visits).pageviews)
+    const events = await json<{ name: string; events: number }[]>(admin.get(`/api/stats/events?site=test&period=custom&from=${DAY2}&to=${DAY2}`))
+    expect(events).toMatchObject([{ name: 'Signup', events: traffic2.rows.filter((r) => r.name === 'Signup').length }])
     const csv = await admin.get(`/api/stats/breakdown/source.csv?site=test&period=custom&from=${DAY2}&to=${DAY2}`)
     expect(csv.headers.get('content-type')).toContain('text/csv')
     const lines = (await csv.text()).trim().split('\r\n')
