@@ -95,7 +95,8 @@ export const ConfigSchema = z.object({
       filterDimensions: z.array(z.string()).default(['source', 'country', 'device', 'browser', 'os', 'utm_campaign', 'entry_page']),
       /** A visit with one pageview, no custom event and less engagement than this is a bounce. */
       bounceEngagementMs: z.number().int().min(0).max(600_000).default(10_000),
-      rollupIntervalMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+      /** How often the aggregator ticks; with the collector's flush, what sets dashboard freshness. */
+      rollupIntervalMs: z.number().int().min(1000).max(3_600_000).default(30_000),
     })
     .prefault({}),
   server: z

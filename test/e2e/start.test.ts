@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../support/browser.ts'
+import { CHROME_UA } from '../support/collector-server.ts'
+
+const ROOT = new URL('../../', import.meta.url).pathname
+const dataDir = mkdtempSync(join(tmpdir(), 'qa-start-'))
+let child: ChildProcess | undefined
+
+async function freePort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+  const { port } = s.address() as AddressInfo
+  await new Promise((r) => s.close(r))
+  return port
+}
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM')
+    await new Promise((r) => child!.once('exit', r))
+  }
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('pnpm start', () => {
+  it("shows the demo site's own traffic on the dashboard", async () => {
+    const [collectorPort, demoPort, dashboardPort] = [await freePort(), await freePort(), await freePort()]
+    child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'start'], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dataDir, COLLECTOR_PORT: String(collectorPort), DEMO_PORT: String(demoPort), DASHBOARD_PORT: String(dashboardPort), ROLLUP_INTERVAL_MS: '2000', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
+    await expect.poll(() => out, { timeout: 30_000 }).toMatch(/first login\s+admin \/ \S+/)
+    const password = /admin \/ (\S+)/.exec(out)![1]!
+    expect(out).toContain(`demo page        http://127.0.0.1:${demoPort}/`)
+    expect(out).toContain(`dashboard        http://127.0.0.1:${dashboardPort}/`)
+
+    const browser = await launchChromium()
+    try {
+      const visitor = await browser.newContext({ userAgent: CHROME_UA })
+      const demo = await visitor.newPage()
+      await demo.goto(`http://127.0.0.1:${demoPort}/`)
+      await demo.waitForFunction(() => typeof (window as unknown as { qa?: unknown }).qa === 'function')
+      await demo.click('#nav-pricing')
+      await demo.waitForTimeout(300)
+      await visitor.close()
+
+      const page = await browser.newPage()
+      await page.goto(`http://127.0.0.1:${dashboardPort}/?site=demo&period=today`)
+      await page.fill('#username', 'admin')
+      await page.fill('#password', password)
+      await page.click('#login button[type=submit]')
+      await page.waitForSelector('.metric')
+      await expect
+        .poll(
+          async () => {
+            await page.reload()
+            return page.locator('.metric[data-metric="pageviews"] .value').textContent({ timeout: 5000 })
+          },
+          { timeout: 30_000, interval: 1500 },
+        )
+        .toBe('2')
+      expect(await page.locator('.metric[data-metric="visitors"] .value').textContent()).toBe('1')
+    } finally {
+      await browser.close()
+    }
+  }, 90_000)
+})
