@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { runIngestBench, type TargetResult } from './ingest.ts'
 import { machine } from './lib/machine.ts'
+import { runQueryBench, type QueriesResult } from './queries.ts'
 import { runRollupBench, type RollupResult } from './rollup.ts'
 
 const full = process.argv.includes('--full')
@@ -16,6 +17,8 @@ log(`bench ${name}: ingest load (autocannon, 64 connections, realistic corpus)`)
 const ingest = await runIngestBench({ durationS: full ? 30 : 10, connections: 64, log })
 log('rollup and purge of a seeded day')
 const rollup = await runRollupBench({ pageviews: full ? 500_000 : 100_000, log })
+log('stats API over 13 months of aggregates')
+const queries = await runQueryBench({ iterations: full ? 50 : 10, pairValues: 20, log })
 
 const by = (t: string) => ingest.find((r) => r.target === t)!
 const ratio = (a: TargetResult, b: TargetResult) => Number((a.reqPerSec / b.reqPerSec).toFixed(3))
@@ -31,18 +34,20 @@ const summary = {
   zeroLoss: [collector, mounted].every((r) => r.final.accepted === r.final.stored),
   rollup,
   rollupVsIngest: Number((rollup.rollupRowsPerSec / collector.reqPerSec).toFixed(2)),
+  queries,
 }
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
 writeFileSync(new URL(`./results/${name}.json`, import.meta.url), `${JSON.stringify(summary, null, 2)}\n`)
-writeFileSync(new URL(`./results/${name}.md`, import.meta.url), markdown(summary, rollup))
+writeFileSync(new URL(`./results/${name}.md`, import.meta.url), markdown(summary, rollup, queries))
 log(`standalone / bare node:http  ${summary.ratios.standaloneVsBareNode}`)
 log(`mounted / bare Express       ${summary.ratios.mountedVsBareExpress}`)
 log(`zero loss                    ${summary.zeroLoss}`)
 log(`rollup rows/s / ingest req/s ${summary.rollupVsIngest}`)
+log(`slowest stats query p95       ${Math.max(...queries.queries.map((x) => x.p95Ms))} ms`)
 log(`results: bench/results/${name}.json, bench/results/${name}.md (${summary.durationS} s)`)
 
-function markdown(s: typeof summary, r: RollupResult): string {
+function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string {
   const rows = s.ingest.map(
     (t) => `| ${t.target} | ${t.reqPerSec} | ${t.p50Ms} | ${t.p99Ms} | ${t.errors} | ${t.non2xx} | ${t.rssStartMiB} → ${t.rssEndMiB} (max ${t.rssMaxMiB}) | ${t.final.accepted ?? '–'} | ${t.final.stored ?? '–'} |`,
   )
@@ -67,6 +72,13 @@ function markdown(s: typeof summary, r: RollupResult): string {
     `- full-day rollup: ${r.rollupMs} ms, **${r.rollupRowsPerSec} rows/s** (${s.rollupVsIngest}x the standalone ingest rate); unchanged day: ${r.unchangedRerunMs} ms`,
     `- purge of the closed day: ${r.purgeMs} ms for ${r.purgedRows} rows`,
     `- breakdown rows for the day: ${r.breakdownRowsPlain} plain, ${r.breakdownRowsPairs} filter pairs; ${(r.shareOfPlainRowsUnderK * 100).toFixed(1)}% of plain rows were under k = ${r.k} before folding, holding ${(r.shareOfVisitsUnderK * 100).toFixed(2)}% of the visits`,
+    '',
+    `## Stats API over ${q.days} days of aggregates (${q.aggregateRows} breakdown rows, about 10 million pageviews a month)`,
+    '',
+    '| query | p50 ms | p95 ms |',
+    '|---|---|---|',
+    ...q.queries.map((x) => `| ${x.name} | ${x.p50Ms} | ${x.p95Ms} |`),
+    `| full dashboard load (${q.dashboardLoad.requests} requests in parallel) | ${q.dashboardLoad.p50Ms} | ${q.dashboardLoad.p95Ms} |`,
     '',
   ].join('\n')
 }

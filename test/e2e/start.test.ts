@@ -70,6 +70,7 @@ describe('pnpm start', () => {
         )
         .toBe('2')
       expect(await page.locator('.metric[data-metric="visitors"] .value').textContent()).toBe('1')
+      await expect.poll(() => page.locator('#current').textContent()).toBe('1')
     } finally {
       await browser.close()
     }

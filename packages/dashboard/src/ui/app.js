@@ -110,6 +110,7 @@
   }
 
   async function renderTopline() {
+    api(`/api/stats/current?${query()}`).then((c) => { $('current').textContent = c.visitors.toLocaleString() })
     const t = await api(`/api/stats/aggregate?${query({ compare: 'previous' })}`)
     $('summed-note').hidden = !t.visitorsSummedDaily
     $('topline').replaceChildren(...METRICS.map(([m, label]) => {

@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLogger, createStore, loadConfig, manualClock, migrate } from '@qa/core'
+import { AuthStore, createDashboardApp, PrivacyService, StatsService } from '@qa/dashboard'
+
+export interface QueryResult {
+  name: string
+  p50Ms: number
+  p95Ms: number
+}
+
+export interface QueriesResult {
+  days: number
+  aggregateRows: number
+  queries: QueryResult[]
+  dashboardLoad: { p50Ms: number; p95Ms: number; requests: number }
+}
+
+const DIMS: [string, number][] = [
+  ['page', 600], ['entry_page', 300], ['exit_page', 300], ['hostname', 1], ['source', 60], ['referrer', 60], ['utm_source', 5], ['utm_medium', 3],
+  ['utm_campaign', 8], ['utm_term', 4], ['utm_content', 4], ['country', 40], ['browser', 15], ['browser_version', 60], ['os', 8], ['os_version', 30],
+  ['device', 3], ['screen', 4], ['language', 10],
+]
+const FILTERS: [string, number][] = [['source', 20], ['country', 20], ['device', 3], ['browser', 10], ['os', 8], ['utm_campaign', 8], ['entry_page', 20]]
+const END = '2026-11-20'
+const DAYS = 395
+
+/** 13 months of aggregates for a site of about 10 million pageviews a month, made in SQL. */
+async function seed(db: import('@qa/core').ClickHouseClient, pairValues: number): Promise<void> {
+  // One INSERT spans all 395 daily partitions here; the aggregator never writes more than one.
+  const client = { command: (c: { query: string }) => db.command({ ...c, clickhouse_settings: { max_partitions_per_insert_block: '0' } }) }
+  const start = `toDate('${END}') - ${DAYS - 1}`
+  await client.command({
+    query: `INSERT INTO agg_totals_daily SELECT 'bench', ${start} + number, 100000 + number % 7 * 5000, 120000, 330000, 50000, 120000 * 95, 4000, 0 FROM numbers(${DAYS})`,
+  })
+  await client.command({
+    query: `INSERT INTO agg_totals_hourly SELECT 'bench', ${start} + intDiv(number, 24), toDateTime(${start} + intDiv(number, 24)) + (number % 24) * 3600, 6000, 5000, 14000, 2100, 5000 * 95, 170, 0 FROM numbers(${DAYS * 24})`,
+  })
+  // One INSERT per table, so each day partition gets one part, as after REPLACE PARTITION.
+  const dims = `[${DIMS.map(([d, c]) => `tuple('${d}', ${c})`).join(', ')}]`
+  const filters = `[tuple('', 1), ${FILTERS.map(([d, c]) => `tuple('${d}', ${c})`).join(', ')}]`
+  await client.command({
+    query: `INSERT INTO agg_breakdown_daily
+      SELECT 'bench', ${start} + d, f.1, if(f.1 = '', '', concat(f.1, '-', toString(fv))), dm.1, concat(dm.1, '-', toString(v)),
+        intDiv(w, v + 1) + 5, intDiv(w * 6 / 5, v + 1) + 5, intDiv(w * 33 / 10, v + 1) + 5, intDiv(w / 2, v + 1), intDiv(w * 6 / 5, v + 1) * 95, 0, 0, 0
+      FROM (SELECT number AS d FROM numbers(${DAYS}))
+      ARRAY JOIN ${dims} AS dm
+      ARRAY JOIN ${filters} AS f
+      ARRAY JOIN range(f.2) AS fv
+      ARRAY JOIN range(if(f.1 = '', dm.2, least(dm.2, ${pairValues}))) AS v
+      ARRAY JOIN [if(f.1 = '', 100000, 5000)] AS w
+      WHERE f.1 != dm.1
+      ORDER BY d`,
+  })
+  await client.command({ query: `INSERT INTO agg_events_daily SELECT 'bench', ${start} + intDiv(number, 10), 'event', concat('Event ', toString(number % 10)), '', '', 500, 700 FROM numbers(${DAYS * 10})` })
+  await client.command({ query: `INSERT INTO agg_realtime SELECT 'bench', toStartOfMinute(now()) - number * 60, 80, 200, now64(3) FROM numbers(60)` })
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10
+}
+
+export async function runQueryBench(opts: { iterations: number; pairValues: number; log?: (s: string) => void }): Promise<QueriesResult> {
+  const log = opts.log ?? (() => {})
+  const dataDir = mkdtempSync(join(tmpdir(), 'qa-bench-queries-'))
+  const config = loadConfig({}, { dataDir, sites: [{ id: 'bench', domains: ['bench.example'] }], logLevel: 'silent' })
+  const store = await createStore(config)
+  try {
+    await migrate(store.client)
+    const t0 = performance.now()
+    await seed(store.client, opts.pairValues)
+    const [{ n }] = (await (await store.client.query({ query: 'SELECT count() AS n FROM agg_breakdown_daily', format: 'JSONEachRow' })).json<{ n: string }>()) as [{ n: string }]
+    log(`seeded ${DAYS} days of aggregates (${n} breakdown rows) in ${Math.round(performance.now() - t0)} ms`)
+    const auth = new AuthStore(join(dataDir, 'auth.json'))
+    await auth.addUser('bench', 'admin')
+    const { key } = auth.createApiKey('bench', Date.now())
+    const app = createDashboardApp({
+      config,
+      stats: new StatsService(store.client, config.aggregation.filterDimensions),
+      privacy: new PrivacyService(store.client),
+      auth,
+      logger: createLogger('silent'),
+      clock: manualClock(Date.parse(`${END}T12:00:00Z`)),
+    })
+    const server = createServer(app)
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const get = async (path: string) => {
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } })
+      if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`)
+      await res.arrayBuffer()
+    }
+    const q = (s: string) => `site=bench&${s}`
+    const QUERIES: [string, string][] = [
+      ['aggregate 30d + compare', `/api/stats/aggregate?${q('period=30d&compare=previous')}`],
+      ['aggregate 12mo + compare', `/api/stats/aggregate?${q('period=12mo&compare=previous')}`],
+      ['aggregate 12mo filtered', `/api/stats/aggregate?${q('period=12mo&filter=country:country-3')}`],
+      ['timeseries today (hourly)', `/api/stats/timeseries?${q('period=today')}`],
+      ['timeseries 30d (daily)', `/api/stats/timeseries?${q('period=30d')}`],
+      ['timeseries 12mo (monthly)', `/api/stats/timeseries?${q('period=12mo')}`],
+      ['timeseries 12mo filtered', `/api/stats/timeseries?${q('period=12mo&filter=source:source-1')}`],
+      ['breakdown page 30d', `/api/stats/breakdown/page?${q('period=30d')}`],
+      ['breakdown page 12mo', `/api/stats/breakdown/page?${q('period=12mo')}`],
+      ['breakdown country 12mo by source', `/api/stats/breakdown/country?${q('period=12mo&filter=source:source-2')}`],
+      ['breakdown page 30d by country', `/api/stats/breakdown/page?${q('period=30d&filter=country:country-1')}`],
+      ['breakdown CSV page 12mo', `/api/stats/breakdown/page.csv?${q('period=12mo&limit=1000')}`],
+      ['events 12mo', `/api/stats/events?${q('period=12mo')}`],
+      ['current visitors', `/api/stats/current?${q('')}`],
+    ]
+    const queries: QueryResult[] = []
+    for (const [name, path] of QUERIES) {
+      await get(path)
+      const times: number[] = []
+      for (let i = 0; i < opts.iterations; i++) {
+        const t = performance.now()
+        await get(path)
+        times.push(performance.now() - t)
+      }
+      queries.push({ name, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95) })
+      log(`${name.padEnd(34)} p50 ${percentile(times, 50)} ms  p95 ${percentile(times, 95)} ms`)
+    }
+    const load = [
+      `/api/stats/aggregate?${q('period=30d&compare=previous')}`,
+      `/api/stats/current?${q('')}`,
+      `/api/stats/timeseries?${q('period=30d')}`,
+      ...['page', 'source', 'country', 'browser'].map((d) => `/api/stats/breakdown/${d}?${q('period=30d')}`),
+      `/api/stats/goals?${q('period=30d')}`,
+    ]
+    const loads: number[] = []
+    for (let i = 0; i < opts.iterations; i++) {
+      const t = performance.now()
+      await Promise.all(load.map(get))
+      loads.push(performance.now() - t)
+    }
+    const dashboardLoad = { p50Ms: percentile(loads, 50), p95Ms: percentile(loads, 95), requests: load.length }
+    log(`full dashboard load (${load.length} requests)     p50 ${dashboardLoad.p50Ms} ms  p95 ${dashboardLoad.p95Ms} ms`)
+    server.closeAllConnections()
+    server.close()
+    return { days: DAYS, aggregateRows: Number(n), queries, dashboardLoad }
+  } finally {
+    await store.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
