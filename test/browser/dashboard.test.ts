@@ -48,6 +48,9 @@ describe('dashboard in headless Chromium', () => {
     await page.fill('#username', 'admin')
     await page.fill('#password', password)
     await page.click('#login button[type=submit]')
+    // The printed password is one-time: the first login asks for a new one.
+    await page.fill('#new-password', 'a-long-new-password')
+    await page.click('#change-password button[type=submit]')
     await expect.poll(() => metric('visitors').textContent()).toBe(String(visitors(t2.visits)))
     expect(await metric('visits').textContent()).toBe(String(t2.visits.length))
     await expect.poll(() => page.locator('#panels tr.row').count()).toBeGreaterThan(3)

@@ -59,6 +59,8 @@ describe('pnpm start', () => {
       await page.fill('#username', 'admin')
       await page.fill('#password', password)
       await page.click('#login button[type=submit]')
+      await page.fill('#new-password', 'my-own-long-password')
+      await page.click('#change-password button[type=submit]')
       await page.waitForSelector('.metric')
       await expect
         .poll(

@@ -98,6 +98,19 @@ describe('dashboard access', () => {
     expect((await withKey()).status).toBe(401)
   })
 
+  it('makes the printed password one-time: the user is asked to change it, with CSRF and the current password', async () => {
+    const pw = await dash.auth.addUser('newcomer', 'viewer')
+    const user = await dash.login('newcomer', pw)
+    expect(((await (await user.get('/api/me')).json()) as { mustChangePassword: boolean }).mustChangePassword).toBe(true)
+    expect((await user.send('POST', '/api/password', { current: pw, next: 'long-enough-secret' }, null)).status).toBe(403)
+    expect((await user.send('POST', '/api/password', { current: pw, next: 'short' })).status).toBe(400)
+    expect((await user.send('POST', '/api/password', { current: 'wrong', next: 'long-enough-secret' })).status).toBe(403)
+    expect((await user.send('POST', '/api/password', { current: pw, next: 'long-enough-secret' })).status).toBe(200)
+    expect(((await (await user.get('/api/me')).json()) as { mustChangePassword: boolean }).mustChangePassword).toBe(false)
+    await expect(dash.login('newcomer', pw)).rejects.toThrow(/401/)
+    await dash.login('newcomer', 'long-enough-secret')
+  })
+
   it('rate-limits failed logins per client network', async () => {
     const attempt = (password: string) => fetch(`${dash.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
     const statuses = [] as number[]

@@ -62,7 +62,7 @@ export async function collectorCommand(config: Config): Promise<number> {
 }
 
 function firstAdmin(d: RunningDashboard): string[] {
-  return d.firstAdminPassword ? [`  first login      admin / ${d.firstAdminPassword}   (password shown only now; add users with qa user add)`] : []
+  return d.firstAdminPassword ? [`  first login      admin / ${d.firstAdminPassword}   (one-time password: you choose your own at first login)`] : []
 }
 
 /**

@@ -12,6 +12,6 @@ export async function userCommand(config: Config, args: string[]): Promise<numbe
     return 2
   }
   const password = await new AuthStore(authFile(config)).addUser(name, role.data)
-  process.stdout.write(`${name} (${role.data}): password ${password} (shown only now)\n`)
+  process.stdout.write(`${name} (${role.data}): one-time password ${password} (to be replaced at first login)\n`)
   return 0
 }

@@ -8,7 +8,7 @@ export const RoleSchema = z.enum(['admin', 'viewer'])
 export type Role = z.infer<typeof RoleSchema>
 
 const StateSchema = z.object({
-  users: z.array(z.object({ username: z.string(), role: RoleSchema, passwordHash: z.string() })).default([]),
+  users: z.array(z.object({ username: z.string(), role: RoleSchema, passwordHash: z.string(), mustChangePassword: z.boolean().default(false) })).default([]),
   shareLinks: z.array(z.object({ id: z.string(), tokenHash: z.string(), site: z.string(), createdAt: z.number(), revoked: z.boolean() })).default([]),
   apiKeys: z.array(z.object({ id: z.string(), keyHash: z.string(), username: z.string(), createdAt: z.number(), revoked: z.boolean() })).default([]),
 })
@@ -42,20 +42,32 @@ export class AuthStore {
     return this.state.users.map(({ username, role }) => ({ username, role }))
   }
 
-  /** Creates (or resets) a user with a random one-time password, returned once. */
+  /** Creates (or resets) a user with a random one-time password, returned once: it must be changed at first login. */
   async addUser(username: string, role: Role): Promise<string> {
     const password = randomToken(12)
     const passwordHash = await hashPassword(password)
-    this.state.users = [...this.state.users.filter((u) => u.username !== username), { username, role, passwordHash }]
+    this.state.users = [...this.state.users.filter((u) => u.username !== username), { username, role, passwordHash, mustChangePassword: true }]
     this.save()
     return password
   }
 
-  async verify(username: string, password: string): Promise<{ username: string; role: Role } | undefined> {
+  async verify(username: string, password: string): Promise<{ username: string; role: Role; mustChangePassword: boolean } | undefined> {
     const user = this.state.users.find((u) => u.username === username)
     // Hash even for unknown users so timing does not reveal which names exist.
     const ok = await verifyPassword(password, user?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')
-    return user && ok ? { username: user.username, role: user.role } : undefined
+    return user && ok ? { username: user.username, role: user.role, mustChangePassword: user.mustChangePassword } : undefined
+  }
+
+  async changePassword(username: string, next: string): Promise<void> {
+    const user = this.state.users.find((u) => u.username === username)
+    if (!user) throw new Error('no such user')
+    user.passwordHash = await hashPassword(next)
+    user.mustChangePassword = false
+    this.save()
+  }
+
+  mustChangePassword(username: string): boolean {
+    return this.state.users.find((u) => u.username === username)?.mustChangePassword ?? false
   }
 
   roleOf(username: string): Role | undefined {

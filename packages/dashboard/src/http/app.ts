@@ -83,7 +83,17 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     const { id, session } = sessions.create(user.username, user.role)
     const secure = req.secure || req.headers['x-forwarded-proto'] === 'https'
     res.cookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: config.dashboard.sessionHours * 3_600_000 })
-    res.json({ username: user.username, role: user.role, csrf: session.csrf })
+    res.json({ username: user.username, role: user.role, csrf: session.csrf, mustChangePassword: user.mustChangePassword })
+  })
+
+  app.post('/api/password', requireUser, requireCsrf, async (req, res) => {
+    const p = principalOf(req) as { kind: string; username: string }
+    if (p.kind !== 'session') return void res.status(403).json({ error: 'change passwords from a logged-in session' })
+    const body = z.object({ current: z.string().min(1).max(200), next: z.string().min(12, 'at least 12 characters').max(200) }).safeParse(req.body)
+    if (!body.success) return void res.status(400).json({ error: `next: ${body.error.issues[0]!.message}` })
+    if (!(await auth.verify(p.username, body.data.current))) return void res.status(403).json({ error: 'current password is wrong' })
+    await auth.changePassword(p.username, body.data.next)
+    res.json({ changed: true })
   })
 
   app.post('/api/logout', requireCsrf, (req, res) => {
@@ -97,7 +107,7 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     const p = principalOf(req)
     if (!p) return refuse(req, res)
     if (p.kind === 'share') return void res.json({ share: true, site: p.site, minGroupSize: k })
-    res.json({ username: p.username, role: p.role, csrf: p.kind === 'session' ? p.session.csrf : undefined })
+    res.json({ username: p.username, role: p.role, csrf: p.kind === 'session' ? p.session.csrf : undefined, mustChangePassword: auth.mustChangePassword(p.username) })
   })
 
   /** The sites the principal may read. */

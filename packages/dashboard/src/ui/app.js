@@ -5,6 +5,7 @@
   const $ = (id) => document.getElementById(id)
   const shareToken = (location.pathname.match(/^\/share\/([\w-]+)/) || [])[1]
   let csrf = ''
+  let loginPassword = ''
   let chart
   const PANELS = [
     { title: 'Pages', tabs: [['page', 'Top pages'], ['entry_page', 'Entry pages'], ['exit_page', 'Exit pages']] },
@@ -58,10 +59,19 @@
     $('login').onsubmit = async (e) => {
       e.preventDefault()
       try {
-        const me = await api('/api/login', { method: 'POST', body: JSON.stringify({ username: $('username').value, password: $('password').value }) })
+        loginPassword = $('password').value
+        const me = await api('/api/login', { method: 'POST', body: JSON.stringify({ username: $('username').value, password: loginPassword }) })
         csrf = me.csrf
-        start()
+        start(me)
       } catch (err) { $('login-error').textContent = err.message }
+    }
+    $('change-password').onsubmit = async (e) => {
+      e.preventDefault()
+      try {
+        await api('/api/password', { method: 'POST', body: JSON.stringify({ current: loginPassword, next: $('new-password').value }) })
+        $('change-password').hidden = true
+        start({})
+      } catch (err) { $('change-error').textContent = err.message }
     }
     $('logout').onclick = async () => { await api('/api/logout', { method: 'POST' }); location.href = '/' }
     $('clear-filter').onclick = () => setState({ filter: undefined })
@@ -85,6 +95,11 @@
 
   async function start(me) {
     $('login').hidden = true
+    if (me && me.mustChangePassword && loginPassword) {
+      $('change-password').hidden = false
+      $('new-password').focus()
+      return
+    }
     $('logout').hidden = !!shareToken || (me && me.share)
     $('nav-privacy').hidden = !!shareToken
     const sites = await api(`/api/sites${shareToken ? `?token=${shareToken}` : ''}`)
