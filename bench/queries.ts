@@ -3,7 +3,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createLogger, createStore, loadConfig, manualClock, migrate } from '@qa/core'
+import { createLogger, createStore, loadConfig, manualClock, migrate, type ClickHouseClient } from '@qa/core'
 import { AuthStore, createDashboardApp, PrivacyService, StatsService } from '@qa/dashboard'
 
 export interface QueryResult {
@@ -29,7 +29,7 @@ const END = '2026-11-20'
 const DAYS = 395
 
 /** 13 months of aggregates for a site of about 10 million pageviews a month, made in SQL. */
-async function seed(db: import('@qa/core').ClickHouseClient, pairValues: number): Promise<void> {
+async function seed(db: ClickHouseClient, pairValues: number): Promise<void> {
   // One INSERT spans all 395 daily partitions here; the aggregator never writes more than one.
   const client = { command: (c: { query: string }) => db.command({ ...c, clickhouse_settings: { max_partitions_per_insert_block: '0' } }) }
   const start = `toDate('${END}') - ${DAYS - 1}`
