@@ -55,7 +55,16 @@ async function seed(db: ClickHouseClient, pairValues: number): Promise<void> {
       WHERE f.1 != dm.1
       ORDER BY d`,
   })
+  for (const [table, keys] of [
+    ['totals', 'site_id'],
+    ['breakdown', 'site_id, filter_dimension, filter_value, dimension, value'],
+  ] as const) {
+    const sums = table === 'totals' ? 'sum(visitors), sum(visits), sum(pageviews), sum(bounces), sum(duration_s), sum(events), sum(engagement_ms)' : 'sum(visitors), sum(visits), sum(pageviews), sum(bounces), sum(duration_s), sum(events), sum(engagement_ms), sum(engagements)'
+    const cols = table === 'totals' ? 'site_id, toStartOfMonth(day)' : 'site_id, toStartOfMonth(day), filter_dimension, filter_value, dimension, value'
+    await client.command({ query: `INSERT INTO agg_${table}_monthly SELECT ${cols}, ${sums} FROM agg_${table}_daily GROUP BY ${keys}, toStartOfMonth(day)` })
+  }
   await client.command({ query: `INSERT INTO agg_events_daily SELECT 'bench', ${start} + intDiv(number, 10), 'event', concat('Event ', toString(number % 10)), '', '', 500, 700 FROM numbers(${DAYS * 10})` })
+  await client.command({ query: 'INSERT INTO agg_events_monthly SELECT site_id, toStartOfMonth(day), kind, event, prop_key, prop_value, sum(visitors), sum(events) FROM agg_events_daily GROUP BY site_id, toStartOfMonth(day), kind, event, prop_key, prop_value' })
   await client.command({ query: `INSERT INTO agg_realtime SELECT 'bench', toStartOfMinute(now()) - number * 60, 80, 200, now64(3) FROM numbers(60)` })
 }
 

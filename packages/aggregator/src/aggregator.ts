@@ -1,6 +1,7 @@
 import { resolveSite, SaltStore, systemClock, type Clock, type Config, type Logger, type Site, type Store } from '@qa/core'
 import { isVisitDimension } from './rollup/dimensions.ts'
 import { rollupDay, type RollupSettings } from './rollup/rollup-day.ts'
+import { rollupMonth } from './rollup/rollup-month.ts'
 import { logRollup, planRollups, type PlannedDay } from './rollup/rollup-plan.ts'
 import { rollupRealtime } from './rollup/realtime.ts'
 import { purgeRaw, type PurgedPartition } from './retention/purge.ts'
@@ -107,6 +108,7 @@ export class Aggregator {
     const started = performance.now()
     this.logger.debug({ day: day.day, sites: day.sites.length }, 'rollup started')
     await rollupDay(this.store.client, day.day, day.sites, this.settings)
+    await rollupMonth(this.store.client, day.day)
     await logRollup(this.store.client, this.clock.now(), day, performance.now() - started)
     this.logger.debug({ day: day.day, ms: Math.round(performance.now() - started) }, 'rollup finished')
   }

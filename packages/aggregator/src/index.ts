@@ -1,6 +1,7 @@
 export * from './aggregator.ts'
 export * from './rollup/dimensions.ts'
 export * from './rollup/rollup-day.ts'
+export * from './rollup/rollup-month.ts'
 export * from './rollup/rollup-plan.ts'
 export * from './retention/purge.ts'
 export * from './salts/salt-lifecycle.ts'

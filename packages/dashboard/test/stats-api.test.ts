@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger, manualClock, type Config } from '@qa/core'
-import { Aggregator } from '@qa/aggregator'
+import { Aggregator, rollupMonth } from '@qa/aggregator'
 import { generateDay, groupBy, sum, type Traffic } from '../../../test/fixtures/traffic.ts'
 import { rows as query, tempStore, testConfig } from '../../../test/support/temp-store.ts'
 import { startTestDashboard, type TestDashboard } from '../../../test/support/dashboard-server.ts'
@@ -109,9 +109,33 @@ describe('stats API over seeded aggregates', () => {
     }
   })
 
+  it('reads whole months from the monthly sums and gives the same numbers as the days', async () => {
+    // Synthetic daily rows from 2026-09-30 to 2026-11-01, then the monthly sums of those months.
+    await store.client.command({
+      query: `INSERT INTO agg_totals_daily (site_id, day, visitors, visits, pageviews, bounces, duration_s)
+              SELECT 'test', toDate('2026-09-30') + number, 10 + number, 12 + number, 30 + number, 3, 100 FROM numbers(33)`,
+    })
+    await store.client.command({
+      query: `INSERT INTO agg_breakdown_daily (site_id, day, filter_dimension, filter_value, dimension, value, visitors, visits, pageviews, bounces, duration_s)
+              SELECT 'test', toDate('2026-09-30') + number, '', '', 'country', if(number % 2 = 0, 'DE', 'FR'), 5 + number, 6, 9, 1, 50 FROM numbers(33)`,
+      clickhouse_settings: { max_partitions_per_insert_block: '0' },
+    })
+    for (const day of ['2026-09-30', '2026-10-15', '2026-11-01']) await rollupMonth(store.client, day)
+    const range = 'period=custom&from=2026-09-30&to=2026-11-01'
+    const t = await json<{ totals: Totals }>(admin.get(`/api/stats/aggregate?site=test&${range}`))
+    const [daily] = await query<Record<string, string>>(store, "SELECT sum(visitors) AS v, sum(visits) AS s, sum(pageviews) AS p FROM agg_totals_daily WHERE site_id = 'test' AND day BETWEEN '2026-09-30' AND '2026-11-01'")
+    expect([t.totals.visitors, t.totals.visits, t.totals.pageviews]).toEqual([Number(daily!.v), Number(daily!.s), Number(daily!.p)])
+    const countries = await json<({ value: string } & Totals)[]>(admin.get(`/api/stats/breakdown/country?site=test&${range}`))
+    const byCountry = await query<{ value: string; v: string }>(store, "SELECT value, sum(visitors) AS v FROM agg_breakdown_daily WHERE site_id = 'test' AND dimension = 'country' AND filter_dimension = '' AND day BETWEEN '2026-09-30' AND '2026-11-01' GROUP BY value")
+    for (const c of byCountry) expect(countries.find((x) => x.value === c.value)!.visitors, c.value).toBe(Number(c.v))
+    const monthly = await json<{ interval: string; points: ({ t: string } & Totals)[] }>(admin.get(`/api/stats/timeseries?site=test&${range}&interval=month`))
+    expect(monthly.points.map((p) => p.t)).toEqual(['2026-09', '2026-10', '2026-11'])
+    expect(monthly.points[1]!.visitors).toBe(Array.from({ length: 31 }, (_, i) => 11 + i).reduce((a, b) => a + b, 0))
+  })
+
   it('answers SQL-looking filter values as plain values', async () => {
     const t = await json<{ totals: Totals }>(admin.get(`/api/stats/aggregate?site=test&filter=${encodeURIComponent("source:x' OR '1'='1")}`))
     expect(t.totals.visitors).toBe(0)
-    expect(await query(store, 'SELECT count() AS n FROM agg_totals_daily')).toEqual([{ n: '2' }])
+    expect(await query(store, "SELECT count() AS n FROM agg_totals_daily WHERE day >= '2026-11-19'")).toEqual([{ n: '2' }])
   })
 })

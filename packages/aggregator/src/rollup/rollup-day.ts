@@ -3,6 +3,7 @@ import { endOfSiteDay, startOfSiteDay } from '@qa/core'
 import { BUILD_WORK_SQL } from './work-table.ts'
 import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, smallFilterValuesSql, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
 import type { VisitDimension } from './dimensions.ts'
+import { replacePartition } from './replace-partition.ts'
 
 export const AGGREGATE_TABLES = ['agg_totals_hourly', 'agg_totals_daily', 'agg_breakdown_daily', 'agg_events_daily'] as const
 
@@ -53,8 +54,7 @@ export async function rollupDay(client: ClickHouseClient, day: string, sites: Si
   const recomputed = sites.map((s) => s.site.id)
   for (const t of AGGREGATE_TABLES) {
     await command(`INSERT INTO ${t}_staging SELECT * FROM ${t} WHERE day = {day:Date} AND site_id NOT IN {sites:Array(String)}`, { day, sites: recomputed })
-    await command(`ALTER TABLE ${t} REPLACE PARTITION {day:Date} FROM ${t}_staging`, { day })
-    await command(`ALTER TABLE ${t}_staging DROP PARTITION {day:Date}`, { day })
+    await replacePartition(client, t, 'day', day)
   }
 }
 

@@ -46,3 +46,21 @@ export function previousRange(r: DayRange): DayRange {
 }
 
 export { nextDay }
+
+/**
+ * The whole calendar months inside a range (first and last month start), read from the
+ * monthly tables; the days outside them come from the daily tables. None: an empty span.
+ */
+export function wholeMonths(r: DayRange): { monthFrom: string; monthTo: string } {
+  const none = { monthFrom: '2999-01-01', monthTo: '1970-01-01' }
+  const firstStart = r.from.endsWith('-01') ? r.from : `${addMonths(r.from.slice(0, 7), 1)}-01`
+  const afterTo = nextDay(r.to)
+  const lastStart = afterTo.endsWith('-01') ? `${addMonths(r.to.slice(0, 7), 0)}-01` : `${addMonths(r.to.slice(0, 7), -1)}-01`
+  return firstStart <= lastStart ? { monthFrom: firstStart, monthTo: lastStart } : none
+}
+
+function addMonths(ym: string, n: number): string {
+  const d = new Date(`${ym}-01T00:00:00Z`)
+  d.setUTCMonth(d.getUTCMonth() + n)
+  return d.toISOString().slice(0, 7)
+}

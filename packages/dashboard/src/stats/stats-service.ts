@@ -1,6 +1,6 @@
 import type { ClickHouseClient, Site } from '@qa/core'
 import { parseFilter, type StatsParams } from './params.ts'
-import { periodRange, previousRange, type DayRange } from './range.ts'
+import { periodRange, previousRange, wholeMonths, type DayRange } from './range.ts'
 import { metricColumns, METRIC_NAMES, type DashboardDimension, type Metric } from './vocabulary.ts'
 
 export type Totals = Record<Metric, number>
@@ -21,6 +21,31 @@ export class StatsError extends Error {
   override name = 'StatsError'
 }
 
+const COLUMNS = {
+  breakdown: 'site_id, filter_dimension, filter_value, dimension, value, visitors, visits, pageviews, bounces, duration_s',
+  totals: 'site_id, visitors, visits, pageviews, bounces, duration_s',
+  events: 'site_id, kind, event, prop_key, visitors, events',
+}
+
+/**
+ * A range read as its whole months from the monthly table and its other days from the
+ * daily one: a year is 13 partitions, not 395. `dated` adds the bucket date as `d`.
+ * Parameters: site, from, to, mfrom, mto.
+ */
+function spanning(table: keyof typeof COLUMNS, dated = false): string {
+  const d = (column: string) => (dated ? `${column} AS d, ` : '')
+  return `(SELECT ${d('day')}${COLUMNS[table]} FROM agg_${table}_daily
+            WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date} AND NOT (day BETWEEN {mfrom:Date} AND addDays(addMonths({mto:Date}, 1), -1))
+           UNION ALL
+           SELECT ${d('month')}${COLUMNS[table]} FROM agg_${table}_monthly
+            WHERE site_id = {site:String} AND month BETWEEN {mfrom:Date} AND {mto:Date})`
+}
+
+function rangeParams(site: Site, range: DayRange): Record<string, unknown> {
+  const m = wholeMonths(range)
+  return { site: site.id, from: range.from, to: range.to, mfrom: m.monthFrom, mto: m.monthTo }
+}
+
 const num = (row: Record<string, unknown>): Totals => Object.fromEntries(METRIC_NAMES.map((m) => [m, Number(row[m] ?? 0)])) as Totals
 
 /**
@@ -39,18 +64,14 @@ export class StatsService {
   }
 
   private async totals(site: Site, range: DayRange, filter: ReturnType<typeof parseFilter>): Promise<Totals> {
-    const base = { site: site.id, from: range.from, to: range.to }
+    const base = rangeParams(site, range)
     const [row] = filter
       ? await this.rows<Record<string, unknown>>(
-          `SELECT ${metricColumns()} FROM agg_breakdown_daily
-           WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date}
-             AND filter_dimension = '' AND dimension = {dim:String} AND value = {value:String}`,
+          `SELECT ${metricColumns()} FROM ${spanning('breakdown')}
+           WHERE filter_dimension = '' AND dimension = {dim:String} AND value = {value:String}`,
           { ...base, dim: filter.dimension, value: filter.value },
         )
-      : await this.rows<Record<string, unknown>>(
-          `SELECT ${metricColumns()} FROM agg_totals_daily WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date}`,
-          base,
-        )
+      : await this.rows<Record<string, unknown>>(`SELECT ${metricColumns()} FROM ${spanning('totals')}`, base)
     return num(row ?? {})
   }
 
@@ -85,7 +106,14 @@ export class StatsService {
       )
     } else {
       const bucket = interval === 'month' ? "formatDateTime(toStartOfMonth(day), '%Y-%m')" : 'toString(day)'
-      rows = filter
+      if (interval === 'month') Object.assign(base, rangeParams(site, range))
+      rows = interval === 'month'
+        ? await this.rows(
+            `SELECT formatDateTime(toStartOfMonth(d), '%Y-%m') AS t, ${metricColumns()} FROM ${spanning(filter ? 'breakdown' : 'totals', true)}
+             ${filter ? "WHERE filter_dimension = '' AND dimension = {dim:String} AND value = {value:String}" : ''} GROUP BY t ORDER BY t`,
+            filter ? { ...base, dim: filter.dimension, value: filter.value } : base,
+          )
+        : filter
         ? await this.rows(
             `SELECT ${bucket} AS t, ${metricColumns()} FROM agg_breakdown_daily
              WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date}
@@ -112,15 +140,12 @@ export class StatsService {
     const sameDimension = filter?.dimension === dimension
     const rows = await this.rows<Record<string, unknown>>(
       `SELECT if(sum(visitors) < {k:UInt32}, '(other)', value) AS v, ${metricColumns()}
-       FROM agg_breakdown_daily
-       WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date}
-         AND filter_dimension = {fdim:String} AND filter_value = {fval:String} AND dimension = {dim:String}
+       FROM ${spanning('breakdown')}
+       WHERE filter_dimension = {fdim:String} AND filter_value = {fval:String} AND dimension = {dim:String}
          ${sameDimension ? 'AND value = {value:String}' : ''}
        GROUP BY value`,
       {
-        site: site.id,
-        from: range.from,
-        to: range.to,
+        ...rangeParams(site, range),
         fdim: filter && !sameDimension ? filter.dimension : '',
         fval: filter && !sameDimension ? filter.value : '',
         dim: dimension,
@@ -145,10 +170,11 @@ export class StatsService {
   async events(site: Site, p: StatsParams, now: number, kind: 'event' | 'goal'): Promise<{ name: string; visitors: number; events: number }[]> {
     const range = periodRange(p, now, site.timezone)
     const rows = await this.rows<{ name: string; visitors: string; events: string }>(
-      `SELECT event AS name, sum(visitors) AS visitors, sum(events) AS events FROM agg_events_daily
-       WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date} AND kind = {kind:String} AND prop_key = ''
+      `SELECT event AS name, sum(visitors) AS visitors, sum(events) AS events
+       FROM ${spanning('events')}
+       WHERE kind = {kind:String} AND prop_key = ''
        GROUP BY name ORDER BY sum(visitors) DESC, name LIMIT {limit:UInt32}`,
-      { site: site.id, from: range.from, to: range.to, kind, limit: p.limit },
+      { ...rangeParams(site, range), kind, limit: p.limit },
     )
     return rows.map((r) => ({ name: r.name, visitors: Number(r.visitors), events: Number(r.events) }))
   }

@@ -1,0 +1,35 @@
+import type { ClickHouseClient } from '@qa/core'
+import { replacePartition } from './replace-partition.ts'
+
+export const MONTHLY_TABLES = ['agg_totals_monthly', 'agg_breakdown_monthly', 'agg_events_monthly'] as const
+
+const MONTHLY_SQL: Record<(typeof MONTHLY_TABLES)[number], string> = {
+  agg_totals_monthly: `
+    INSERT INTO agg_totals_monthly_staging
+    SELECT site_id, {month:Date}, sum(visitors), sum(visits), sum(pageviews), sum(bounces), sum(duration_s), sum(events), sum(engagement_ms)
+    FROM agg_totals_daily WHERE toStartOfMonth(day) = {month:Date} GROUP BY site_id`,
+  agg_breakdown_monthly: `
+    INSERT INTO agg_breakdown_monthly_staging
+    SELECT site_id, {month:Date}, filter_dimension, filter_value, dimension, value,
+      sum(visitors), sum(visits), sum(pageviews), sum(bounces), sum(duration_s), sum(events), sum(engagement_ms), sum(engagements)
+    FROM agg_breakdown_daily WHERE toStartOfMonth(day) = {month:Date}
+    GROUP BY site_id, filter_dimension, filter_value, dimension, value`,
+  agg_events_monthly: `
+    INSERT INTO agg_events_monthly_staging
+    SELECT site_id, {month:Date}, kind, event, prop_key, prop_value, sum(visitors), sum(events)
+    FROM agg_events_daily WHERE toStartOfMonth(day) = {month:Date}
+    GROUP BY site_id, kind, event, prop_key, prop_value`,
+}
+
+/**
+ * Rebuilds a month's sums from the daily aggregates (every site of that month) and
+ * swaps them in. Idempotent, like the daily rollup it follows.
+ */
+export async function rollupMonth(client: ClickHouseClient, day: string): Promise<void> {
+  const month = `${day.slice(0, 7)}-01`
+  for (const t of MONTHLY_TABLES) {
+    await client.command({ query: `ALTER TABLE ${t}_staging DROP PARTITION {month:Date}`, query_params: { month } })
+    await client.command({ query: MONTHLY_SQL[t], query_params: { month } })
+    await replacePartition(client, t, 'month', month)
+  }
+}
