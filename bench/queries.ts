@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLogger, createStore, loadConfig, manualClock, migrate, type ClickHouseClient } from '@qa/core'
-import { AuthStore, createDashboardApp, PrivacyService, StatsService } from '@qa/dashboard'
+import { AuthStore, dashboardApp } from '@qa/dashboard'
 
 export interface QueryResult {
   name: string
@@ -87,15 +87,7 @@ export async function runQueryBench(opts: { iterations: number; pairValues: numb
     const auth = new AuthStore(join(dataDir, 'auth.json'))
     await auth.addUser('bench', 'admin')
     const { key } = auth.createApiKey('bench', Date.now())
-    const app = createDashboardApp({
-      config,
-      stats: new StatsService(store.client, config.aggregation.filterDimensions),
-      privacy: new PrivacyService(store.client),
-      auth,
-      logger: createLogger('silent'),
-      clock: manualClock(Date.parse(`${END}T12:00:00Z`)),
-    })
-    const server = createServer(app)
+    const server = createServer(dashboardApp(config, store, auth, createLogger('silent'), manualClock(Date.parse(`${END}T12:00:00Z`))))
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     const get = async (path: string) => {

@@ -5,6 +5,7 @@
  * referrers and campaigns are generated with a fixed seed. Run: pnpm bench:corpus
  */
 import { readFileSync, writeFileSync } from 'node:fs'
+import { prng } from '../lib/corpus.ts'
 
 interface UaRecord {
   userAgent: string
@@ -18,15 +19,6 @@ const readJson = <T,>(file: string) => JSON.parse(readFileSync(new URL(file, mod
 const browsers = readJson<UaRecord[]>('user-agents/dist/user-agents.json')
 const crawlers = readJson<{ instances: string[] }[]>('crawler-user-agents/crawler-user-agents.json')
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const rand = prng(2026)
 
 const byUa = new Map<string, { ua: string; weight: number; kind: string; width: number; language: string }>()

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createLogger, manualClock, type Config, type Store } from '@qa/core'
-import { AuthStore, createDashboardApp, PrivacyService, StatsService } from '@qa/dashboard'
+import { AuthStore, dashboardApp } from '@qa/dashboard'
 
 export interface TestDashboard {
   url: string
@@ -15,15 +15,7 @@ export interface TestDashboard {
 
 export async function startTestDashboard(config: Config, store: Store, nowMs: number): Promise<TestDashboard> {
   const auth = new AuthStore(join(config.dataDir, 'dashboard-auth.json'))
-  const app = createDashboardApp({
-    config,
-    stats: new StatsService(store.client, config.aggregation.filterDimensions),
-    privacy: new PrivacyService(store.client),
-    auth,
-    logger: createLogger('silent'),
-    clock: manualClock(nowMs),
-  })
-  const server = createServer(app)
+  const server = createServer(dashboardApp(config, store, auth, createLogger('silent'), manualClock(nowMs)))
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {

@@ -20,11 +20,9 @@ export function authFile(config: Config): string {
   return config.dashboard.authFile ?? join(config.dataDir, 'dashboard-auth.json')
 }
 
-/** Serves the dashboard; on first start, creates the admin and returns its one-time password. */
-export async function startDashboard(config: Config, store: Store, logger: Logger, clock: Clock = systemClock): Promise<RunningDashboard> {
-  const auth = new AuthStore(authFile(config))
-  const firstAdminPassword = auth.hasUsers ? undefined : await auth.addUser('admin', 'admin')
-  const app = createDashboardApp({
+/** The dashboard's Express app on a store, with its services wired. */
+export function dashboardApp(config: Config, store: Store, auth: AuthStore, logger: Logger, clock: Clock = systemClock): ReturnType<typeof createDashboardApp> {
+  return createDashboardApp({
     config,
     stats: new StatsService(store.client, config.aggregation.filterDimensions),
     privacy: new PrivacyService(store.client),
@@ -32,7 +30,13 @@ export async function startDashboard(config: Config, store: Store, logger: Logge
     logger,
     clock,
   })
-  const server = createServer(app)
+}
+
+/** Serves the dashboard; on first start, creates the admin and returns its one-time password. */
+export async function startDashboard(config: Config, store: Store, logger: Logger, clock: Clock = systemClock): Promise<RunningDashboard> {
+  const auth = new AuthStore(authFile(config))
+  const firstAdminPassword = auth.hasUsers ? undefined : await auth.addUser('admin', 'admin')
+  const server = createServer(dashboardApp(config, store, auth, logger, clock))
   await new Promise<void>((r) => server.listen(config.dashboard.port, config.dashboard.host, r))
   const url = `http://${config.dashboard.host}:${(server.address() as AddressInfo).port}`
   return {
