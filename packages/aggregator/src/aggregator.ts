@@ -1,4 +1,4 @@
-import { resolveSite, SaltStore, systemClock, type Clock, type Config, type Logger, type Site, type Store } from '@qa/core'
+import { createMetrics, resolveSite, SaltStore, systemClock, type Clock, type Config, type Logger, type Metrics, type Site, type Store } from '@qa/core'
 import { isVisitDimension } from './rollup/dimensions.ts'
 import { rollupDay, type RollupSettings } from './rollup/rollup-day.ts'
 import { rollupMonth } from './rollup/rollup-month.ts'
@@ -39,6 +39,7 @@ export class Aggregator {
     private readonly store: Store,
     private readonly logger: Logger,
     clock: Clock = systemClock,
+    private readonly metrics: Metrics = createMetrics(),
   ) {
     this.clock = clock
     this.sites = config.sites.map(resolveSite)
@@ -110,11 +111,23 @@ export class Aggregator {
     await rollupDay(this.store.client, day.day, day.sites, this.settings)
     await rollupMonth(this.store.client, day.day)
     await logRollup(this.store.client, this.clock.now(), day, performance.now() - started)
+    this.metrics.rollupSeconds.observe((performance.now() - started) / 1000)
+    this.metrics.lastRollup.set(this.clock.now() / 1000)
     this.logger.debug({ day: day.day, ms: Math.round(performance.now() - started) }, 'rollup finished')
   }
 
-  private purgeNow(dryRun: boolean): Promise<PurgedPartition[]> {
-    return purgeRaw(this.store.client, this.sites, this.clock.now(), this.config.retention.rawTtlHours * 3_600_000, { dryRun, ...(this.store.cluster ? { cluster: this.store.cluster } : {}) })
+  private async purgeNow(dryRun: boolean): Promise<PurgedPartition[]> {
+    const purged = await purgeRaw(this.store.client, this.sites, this.clock.now(), this.config.retention.rawTtlHours * 3_600_000, {
+      dryRun,
+      ...(this.store.cluster ? { cluster: this.store.cluster } : {}),
+    })
+    if (!dryRun) {
+      for (const p of purged) {
+        this.metrics.purgedRows.inc({ reason: p.reason }, p.rows)
+        this.metrics.neverRolledRows.inc(p.neverRolledRows)
+      }
+    }
+    return purged
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

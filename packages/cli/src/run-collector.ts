@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
-import type { Config, Logger, Store } from '@qa/core'
+import type { Config, Logger, Metrics, Store } from '@qa/core'
 import { createCollector, createStandaloneServer, type Collector } from '@qa/collector'
 
 export interface RunningCollector {
@@ -11,10 +11,10 @@ export interface RunningCollector {
 }
 
 /** Serves the standalone collector on an open store. */
-export async function runCollector(config: Config, store: Store, logger: Logger): Promise<RunningCollector> {
-  const collector = createCollector({ config, store, logger })
+export async function runCollector(config: Config, store: Store, logger: Logger, metrics?: Metrics): Promise<RunningCollector> {
+  const collector = createCollector({ config, store, logger, ...(metrics ? { metrics } : {}) })
   await collector.prepareSalts()
-  const server = createStandaloneServer(collector)
+  const server = createStandaloneServer(collector, { metricsToken: config.metricsToken })
   await new Promise<void>((resolve) => server.listen(config.collector.port, config.collector.host, resolve))
   const { port } = server.address() as AddressInfo
   const url = `http://${config.collector.host}:${port}`

@@ -1,4 +1,4 @@
-import { resolveSite, SaltStore, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type RawHit, type Store } from '@qa/core'
+import { createMetrics, resolveSite, SaltStore, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type Metrics, type RawHit, type Store } from '@qa/core'
 import { cachedUserAgentParser } from './enrich/user-agent.ts'
 import { openCountryLookup } from './enrich/geo.ts'
 import { perMinuteLimiter } from './http/rate-limit.ts'
@@ -16,6 +16,8 @@ export interface CollectorOptions {
   logger: Logger
   clock?: Clock
   onFlush?: (o: FlushObservation) => void
+  /** Shared with the other roles of the process; a fresh registry when absent. */
+  metrics?: Metrics
 }
 
 export interface Collector {
@@ -24,6 +26,9 @@ export interface Collector {
   writer: BatchWriter<RawHit>
   drops: DropCounter
   counters: { accepted: number; invalid: number }
+  metrics: Metrics
+  /** Whether the store answers and the buffer has room: what /ready reports. */
+  readiness(): Promise<{ ready: boolean; store: boolean; buffered: number; capacity: number }>
   /** Creates today's and tomorrow's salts for every site. */
   prepareSalts(): Promise<void>
   /** Writes everything buffered; resolves when the store has it. */
@@ -33,7 +38,7 @@ export interface Collector {
 }
 
 /** Wires the ingest pipeline to the store: the same object serves both HTTP front ends. */
-export function createCollector({ config, store, logger, clock = systemClock, onFlush }: CollectorOptions): Collector {
+export function createCollector({ config, store, logger, clock = systemClock, onFlush, metrics = createMetrics() }: CollectorOptions): Collector {
   const c = config.collector
   const sites = config.sites.map(resolveSite)
   const salts = new SaltCache(new SaltStore(store.client, clock.now))
@@ -45,6 +50,8 @@ export function createCollector({ config, store, logger, clock = systemClock, on
     maxBufferedRows: c.maxBufferedRows,
     onFlush: (o) => {
       if (o.result === 'error') logger.warn({ flush: o }, 'raw_hits insert failed; will retry')
+      metrics.batchRows.observe({ table: o.table }, o.rows)
+      metrics.flushSeconds.observe({ table: o.table, result: o.result }, o.durationMs / 1000)
       onFlush?.(o)
     },
   })
@@ -68,13 +75,20 @@ export function createCollector({ config, store, logger, clock = systemClock, on
   const sink: IngestSink = {
     enqueue: (o) => {
       const r = writer.enqueue(o.row)
-      if (r === 'ok') counters.accepted++
+      if (r === 'ok') {
+        counters.accepted++
+        metrics.accepted.inc()
+      }
       return r
     },
-    dropped: (o) => drops.count(o.siteId, o.reason),
+    dropped: (o) => {
+      drops.count(o.siteId, o.reason)
+      metrics.dropped.inc({ reason: o.reason })
+    },
     invalid: () => {
       counters.invalid++
       drops.countInvalid()
+      metrics.dropped.inc({ reason: 'invalid' })
     },
   }
 
@@ -84,6 +98,13 @@ export function createCollector({ config, store, logger, clock = systemClock, on
     writer,
     drops,
     counters,
+    metrics,
+    readiness: async () => {
+      const ping = await store.client.ping().catch(() => ({ success: false }))
+      const buffered = writer.buffered
+      metrics.buffered.set(buffered)
+      return { ready: ping.success && buffered < c.maxBufferedRows * 0.9, store: ping.success, buffered, capacity: c.maxBufferedRows }
+    },
     prepareSalts: () => salts.prepare(sites, (site) => siteDay(clock.now(), site.timezone)),
     flush: async () => {
       await writer.flush('manual')

@@ -1,4 +1,4 @@
-import { createLogger, createStore, SiteSchema, type Config, type Logger, type Store } from '@qa/core'
+import { createLogger, createMetrics, createStore, SiteSchema, type Config, type Logger, type Store } from '@qa/core'
 import { Aggregator } from '@qa/aggregator'
 import { startDashboard, type RunningDashboard } from '@qa/dashboard'
 import { demoSite, startDemoServer } from '../demo-site.ts'
@@ -15,8 +15,10 @@ export async function startCommand(config: Config): Promise<number> {
   const cfg = config.sites.length > 0 ? config : { ...config, sites: [SiteSchema.parse(demoSite(config.demo.port))] }
   const logger = createLogger(cfg.logLevel)
   const store = await openStore(cfg)
-  const collector = await runCollector(cfg, store, logger)
-  const aggregator = new Aggregator(cfg, store, logger)
+  // One process, one metrics registry: the collector's /metrics shows the aggregator too.
+  const metrics = createMetrics()
+  const collector = await runCollector(cfg, store, logger, metrics)
+  const aggregator = new Aggregator(cfg, store, logger, undefined, metrics)
   await aggregator.start()
   const readStore = await dashboardStore(cfg, store)
   const dashboard = await startDashboard(cfg, readStore, logger)

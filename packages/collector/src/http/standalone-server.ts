@@ -1,18 +1,35 @@
+import { timingSafeEqual } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import express from 'express'
 import type { Collector } from '../collector.ts'
 import { collectorRouter } from './express-router.ts'
 import { json } from './respond.ts'
 
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '')
+  const expected = Buffer.from(token)
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
 /**
  * The standalone collector: /api/* goes straight to the lean node:http handler (the
  * hot path pays no framework cost); everything else is a small Express app.
  */
-export function createStandaloneServer(collector: Collector): Server {
+export function createStandaloneServer(collector: Collector, opts: { metricsToken?: string | undefined } = {}): Server {
   const app = express()
   app.disable('x-powered-by')
   app.use(collectorRouter(collector))
-  app.get('/health', (_req, res) => json(res, 200, { status: 'ok', buffered: collector.writer.buffered }))
+  app.get('/health', (_req, res) => json(res, 200, { status: 'ok' }))
+  app.get('/ready', async (_req, res) => {
+    const r = await collector.readiness()
+    json(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', store: r.store ? 'ok' : 'unreachable', buffered: r.buffered, capacity: r.capacity })
+  })
+  app.get('/metrics', async (req, res) => {
+    if (!opts.metricsToken) return json(res, 404, { error: 'metrics are disabled (set METRICS_TOKEN)' })
+    if (!tokenMatches(req.headers.authorization, opts.metricsToken)) return json(res, 401, { error: 'bearer token required' })
+    collector.metrics.buffered.set(collector.writer.buffered)
+    res.type(collector.metrics.registry.contentType).send(await collector.metrics.registry.metrics())
+  })
   app.use((_req, res) => json(res, 404, { error: 'not found' }))
   const server = createServer((req, res) => {
     if (req.url?.startsWith('/api/')) collector.handler(req, res)

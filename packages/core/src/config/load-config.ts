@@ -45,6 +45,7 @@ export const ENV_KEYS: Record<string, { path: string[]; parse: Parse }> = {
   LOGIN_ATTEMPTS: { path: ['dashboard', 'loginAttempts'], parse: int },
   DASHBOARD_DB_PASSWORD: { path: ['dashboard', 'dbPassword'], parse: text },
   DEMO_PORT: { path: ['demo', 'port'], parse: int },
+  METRICS_TOKEN: { path: ['metricsToken'], parse: text },
   LOG_LEVEL: { path: ['logLevel'], parse: text },
 }
 

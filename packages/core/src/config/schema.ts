@@ -126,6 +126,8 @@ export const ConfigSchema = z.object({
       port: z.number().int().min(0).max(65535).default(8788),
     })
     .prefault({}),
+  /** Bearer token for GET /metrics (Prometheus); unset disables the endpoint. */
+  metricsToken: z.string().min(16, 'at least 16 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 })
 
