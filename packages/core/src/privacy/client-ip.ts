@@ -13,10 +13,18 @@ export function trustedProxyMatcher(list: readonly string[]): TrustedProxies {
     return [addr, addr.kind() === 'ipv4' ? 32 : 128]
   })
   if (ranges.length === 0) return () => false
+  // Peers are a handful of proxies: remember their verdicts (bounded, cleared when full).
+  const seen = new Map<string, boolean>()
   return (ip) => {
-    if (!isIpAddress(ip)) return false
-    const addr = ipaddr.process(ip)
-    return ranges.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits))
+    const known = seen.get(ip)
+    if (known !== undefined) return known
+    const trusted = isIpAddress(ip) && ranges.some(([net, bits]) => {
+      const addr = ipaddr.process(ip)
+      return net.kind() === addr.kind() && addr.match(net, bits)
+    })
+    if (seen.size >= 1024) seen.clear()
+    seen.set(ip, trusted)
+    return trusted
   }
 }
 

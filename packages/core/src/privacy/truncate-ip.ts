@@ -13,16 +13,33 @@ export const DEFAULT_TRUNCATION: TruncationBits = { ipv4PrefixBits: 24, ipv6Pref
  * Returns null for anything that is not an address.
  */
 export function truncateIp(ip: string, bits: TruncationBits = DEFAULT_TRUNCATION): string | null {
+  const quad = dottedQuad(ip)
+  if (quad) return truncateBytes(quad, bits.ipv4PrefixBits).join('.')
   if (!isIpAddress(ip)) return null
   const addr = ipaddr.process(ip)
   const keep = addr.kind() === 'ipv4' ? bits.ipv4PrefixBits : bits.ipv6PrefixBits
-  const bytes = addr.toByteArray()
+  return ipaddr.fromByteArray(truncateBytes(addr.toByteArray(), keep)).toString()
+}
+
+function truncateBytes(bytes: number[], keep: number): number[] {
   for (let i = 0; i < bytes.length; i++) {
     const bitsBefore = i * 8
     if (bitsBefore >= keep) bytes[i] = 0
     else if (bitsBefore + 8 > keep) bytes[i]! &= 0xff << (8 - (keep - bitsBefore))
   }
-  return ipaddr.fromByteArray(bytes).toString()
+  return bytes
+}
+
+const QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
+
+/** The hot path's plain IPv4 ("203.0.113.7"), parsed without exceptions; else undefined. */
+function dottedQuad(ip: string): number[] | undefined {
+  const m = QUAD.exec(ip)
+  if (!m) return undefined
+  const bytes = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])]
+  // Leading zeros are octal to some parsers: leave those to ipaddr's stricter rules.
+  if (bytes.some((b) => b > 255) || /(^|\.)0\d/.test(ip)) return undefined
+  return bytes
 }
 
 /** True for a dotted-quad IPv4 or an IPv6 address; legacy forms such as "1.2.3" are refused. */
