@@ -1,14 +1,21 @@
-import { createMetrics, resolveSite, SaltStore, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type Metrics, type RawHit, type Store } from '@qa/core'
+import { createMetrics, resolveSite, SaltStore, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type Metrics, type RawHit, type Site, type Store } from '@qa/core'
 import { cachedUserAgentParser } from './enrich/user-agent.ts'
 import { openCountryLookup } from './enrich/geo.ts'
 import { perMinuteLimiter } from './http/rate-limit.ts'
 import { createIngestHandler, type IngestSink } from './http/ingest-handler.ts'
 import { siteResolver } from './pipeline/resolve-site.ts'
-import type { PipelineDeps } from './pipeline/process-event.ts'
+import { processEvent, type PipelineDeps, type RequestContext } from './pipeline/process-event.ts'
+import type { WireEvent } from '@qa/core'
 import { SaltCache } from './salt/salt-cache.ts'
 import { loadTrackerScript, type TrackerScript } from './tracker-script.ts'
 import { BatchWriter, type FlushObservation } from './writer/batch-writer.ts'
 import { DropCounter } from './writer/drop-counter.ts'
+
+export type RecordResult =
+  | { status: 'accepted' }
+  | { status: 'dropped'; reason: string }
+  | { status: 'rejected'; reason: string }
+  | { status: 'full' }
 
 export interface CollectorOptions {
   config: Config
@@ -27,6 +34,8 @@ export interface Collector {
   drops: DropCounter
   counters: { accepted: number; invalid: number }
   metrics: Metrics
+  /** Runs one event through the pipeline outside HTTP (server-side tracking). */
+  record(event: WireEvent, ctx: RequestContext): Promise<RecordResult>
   /** Whether the store answers and the buffer has room: what /ready reports. */
   readiness(): Promise<{ ready: boolean; store: boolean; buffered: number; capacity: number }>
   /** Creates today's and tomorrow's salts for every site. */
@@ -35,6 +44,14 @@ export interface Collector {
   flush(): Promise<void>
   /** Stops accepting, flushes, and stops timers. */
   close(): Promise<void>
+}
+
+function umamiResolver(sites: readonly Site[]): (website: string) => string | undefined {
+  const byKey = new Map<string, string>()
+  for (const s of sites) {
+    for (const key of [s.id, ...s.domains, ...(s.umamiWebsiteId ? [s.umamiWebsiteId] : [])]) byKey.set(key, s.domains[0]!)
+  }
+  return (website) => byKey.get(website)
 }
 
 /** Wires the ingest pipeline to the store: the same object serves both HTTP front ends. */
@@ -93,12 +110,24 @@ export function createCollector({ config, store, logger, clock = systemClock, on
   }
 
   return {
-    handler: createIngestHandler({ pipeline, sink, bodyLimitBytes: c.bodyLimitBytes, logger }),
+    handler: createIngestHandler({ pipeline, sink, bodyLimitBytes: c.bodyLimitBytes, logger, umamiDomain: umamiResolver(sites) }),
     tracker: loadTrackerScript(),
     writer,
     drops,
     counters,
     metrics,
+    record: async (event, ctx) => {
+      const outcome = await processEvent(event, ctx, pipeline)
+      if (outcome.kind === 'reject') {
+        sink.invalid()
+        return { status: 'rejected', reason: outcome.reason }
+      }
+      if (outcome.kind === 'drop') {
+        sink.dropped(outcome)
+        return { status: 'dropped', reason: outcome.reason }
+      }
+      return sink.enqueue(outcome) === 'ok' ? { status: 'accepted' } : { status: 'full' }
+    },
     readiness: async () => {
       const ping = await store.client.ping().catch(() => ({ success: false }))
       const buffered = writer.buffered

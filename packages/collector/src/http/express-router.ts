@@ -1,6 +1,6 @@
 import express, { type Router } from 'express'
 import type { Collector } from '../collector.ts'
-import { EVENT_PATH, PIXEL_PATH } from './ingest-handler.ts'
+import { EVENT_PATH, PIXEL_PATH, UMAMI_PATH } from './ingest-handler.ts'
 import { serveTracker } from './tracker-route.ts'
 
 /**
@@ -11,6 +11,7 @@ import { serveTracker } from './tracker-route.ts'
 export function collectorRouter(collector: Collector): Router {
   const router = express.Router()
   router.all(EVENT_PATH, (req, res) => collector.handler(req, res))
+  router.all(UMAMI_PATH, (req, res) => collector.handler(req, res))
   router.get(PIXEL_PATH, (req, res) => collector.handler(req, res))
   router.get('/script.js', (req, res) => serveTracker(collector.tracker, req, res))
   return router

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Logger } from '@qa/core'
-import { parseEventBody, type ParseResult } from '../pipeline/parse-body.ts'
+import { UmamiBodySchema, type Logger } from '@qa/core'
+import { parseEventBody, parseJson, type ParseResult } from '../pipeline/parse-body.ts'
+import { umamiToWire } from '../pipeline/umami-payload.ts'
 import { processEvent, type Outcome, type PipelineDeps } from '../pipeline/process-event.ts'
 import { readBody } from './read-body.ts'
 import { corsHeaders, json, PIXEL } from './respond.ts'
@@ -17,6 +18,8 @@ export interface IngestOptions {
   sink: IngestSink
   bodyLimitBytes: number
   logger: Logger
+  /** The domain of the site an Umami `website` value names. */
+  umamiDomain: (website: string) => string | undefined
 }
 
 interface Reply {
@@ -27,6 +30,8 @@ interface Reply {
 
 export const EVENT_PATH = '/api/event'
 export const PIXEL_PATH = '/api/pixel.gif'
+/** Umami's tracker endpoint, so its snippet can point here unchanged. */
+export const UMAMI_PATH = '/api/send'
 
 const ACCEPTED_TYPES = /^(application\/json|text\/plain)\b/i
 
@@ -48,7 +53,7 @@ export function createIngestHandler(opts: IngestOptions): (req: IncomingMessage,
 async function route(req: IncomingMessage, opts: IngestOptions): Promise<Reply> {
   const path = (req.url ?? '').split('?')[0]
   if (path === PIXEL_PATH && req.method === 'GET') return decide(pixelEvent(req), req, opts)
-  if (path !== EVENT_PATH) return { status: 404, body: { error: 'not found' } }
+  if (path !== EVENT_PATH && path !== UMAMI_PATH) return { status: 404, body: { error: 'not found' } }
   if (req.method === 'OPTIONS') {
     return {
       status: 204,
@@ -64,7 +69,18 @@ async function route(req: IncomingMessage, opts: IngestOptions): Promise<Reply> 
   }
   const body = await readBody(req, opts.bodyLimitBytes)
   if (!body.ok) return reject(opts, body.status, body.reason)
-  return decide(parseEventBody(body.body), req, opts)
+  return decide(path === UMAMI_PATH ? parseUmami(body.body, opts) : parseEventBody(body.body), req, opts)
+}
+
+function parseUmami(body: Buffer, opts: IngestOptions): ParseResult {
+  const decoded = parseJson(body)
+  if (!decoded.ok) return decoded
+  const umami = UmamiBodySchema.safeParse(decoded.json)
+  if (!umami.success) {
+    const issue = umami.error.issues[0]!
+    return { ok: false, reason: issue.message.startsWith('type:') ? issue.message : `${issue.path.join('.') || 'body'}: ${issue.message}` }
+  }
+  return umamiToWire(umami.data, opts.umamiDomain)
 }
 
 async function decide(parsed: ParseResult, req: IncomingMessage, opts: IngestOptions): Promise<Reply> {

@@ -4,20 +4,26 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 export type ParseResult = { ok: true; event: WireEvent } | { ok: false; reason: string }
 
-/** Bytes to a validated wire event: strict UTF-8, JSON, then the zod schema. */
-export function parseEventBody(body: Uint8Array): ParseResult {
+/** Bytes to JSON, refusing invalid UTF-8 rather than replacing it. */
+export function parseJson(body: Uint8Array): { ok: true; json: unknown } | { ok: false; reason: string } {
   let text: string
   try {
     text = utf8.decode(body)
   } catch {
     return { ok: false, reason: 'body is not valid UTF-8' }
   }
-  let json: unknown
   try {
-    json = JSON.parse(text)
+    return { ok: true, json: JSON.parse(text) }
   } catch {
     return { ok: false, reason: 'body is not valid JSON' }
   }
+}
+
+/** Bytes to a validated wire event: strict UTF-8, JSON, then the zod schema. */
+export function parseEventBody(body: Uint8Array): ParseResult {
+  const decoded = parseJson(body)
+  if (!decoded.ok) return decoded
+  const json = decoded.json
   const parsed = WireEventSchema.safeParse(normaliseWireKeys(json))
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!

@@ -35,6 +35,8 @@ export const SiteSchema = z.object({
   /** Browser origins allowed to post events; defaults to http(s):// of each domain and its www. */
   allowedOrigins: z.array(z.string().url()).optional(),
   goals: z.array(GoalSchema).default([]),
+  /** The website id an existing Umami snippet sends, so it can point here unchanged. */
+  umamiWebsiteId: z.string().min(1).max(100).optional(),
   /** Overrides aggregation.minGroupSize for this site. */
   minGroupSize: z.number().int().min(1).max(1000).optional(),
 })
@@ -146,6 +148,7 @@ export interface Site {
   allowedOrigins: string[]
   goals: Goal[]
   minGroupSize?: number
+  umamiWebsiteId?: string
 }
 
 export function resolveSite(input: SiteInput): Site {
@@ -161,5 +164,6 @@ export function resolveSite(input: SiteInput): Site {
     allowedOrigins: origins.map((o) => new URL(o).origin),
     goals: site.goals,
     ...(site.minGroupSize === undefined ? {} : { minGroupSize: site.minGroupSize }),
+    ...(site.umamiWebsiteId === undefined ? {} : { umamiWebsiteId: site.umamiWebsiteId }),
   }
 }

@@ -1,0 +1,95 @@
+import type { AddressInfo } from 'node:net'
+import express from 'express'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pageviewMiddleware, serverTracker } from '@qa/collector'
+import { CHROME_UA, startTestCollector, type TestCollector } from '../../../test/support/collector-server.ts'
+import { rows, testConfig } from '../../../test/support/temp-store.ts'
+
+let c: TestCollector
+beforeAll(async () => {
+  c = await startTestCollector(testConfig({ sites: [{ id: 'test', domains: ['test.example'], umamiWebsiteId: '6a3c7f0e-1b2d-4e5f-8a9b-0c1d2e3f4a5b' }] }))
+})
+afterAll(() => c.stop())
+
+const stored = async (where: string) => {
+  await c.collector.flush()
+  return rows<Record<string, unknown>>(c.store, `SELECT name, path, screen_class, language, referrer_host, props FROM raw_hits WHERE ${where}`)
+}
+const umami = (payload: object, type = 'event') =>
+  fetch(`${c.url}/api/send`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA, 'accept-language': 'fr' }, body: JSON.stringify({ type, payload }) })
+
+describe("Umami's /api/send", () => {
+  const base = { hostname: 'test.example', url: '/umami/page?utm_source=x', referrer: 'https://news.ycombinator.com/item', screen: '390x844', language: 'fr-FR' }
+
+  it('accepts its pageviews and events by website id, site id or domain, with the same processing', async () => {
+    for (const website of ['6a3c7f0e-1b2d-4e5f-8a9b-0c1d2e3f4a5b', 'test', 'test.example']) expect((await umami({ ...base, website })).status).toBe(202)
+    expect((await umami({ ...base, website: 'test', url: '/umami/signup', name: 'Signup', data: { plan: 'pro', seats: 3, nested: { no: 1 } } })).status).toBe(202)
+    const pageviews = await stored("path = '/umami/page'")
+    expect(pageviews).toHaveLength(3)
+    expect(pageviews[0]).toMatchObject({ name: 'pageview', screen_class: 'mobile', language: 'fr', referrer_host: 'news.ycombinator.com' })
+    expect((await stored("name = 'Signup' AND path = '/umami/signup'"))[0]!.props).toEqual({ plan: 'pro', seats: '3' })
+  })
+
+  it('refuses identify calls, unknown websites and malformed payloads with a reason', async () => {
+    const cases: [Promise<Response>, RegExp][] = [
+      [umami({ ...base, website: 'test', data: { email: 'x' } }, 'identify'), /only "event"/],
+      [umami({ ...base, website: 'nope' }), /unknown website/],
+      [umami({ ...base, website: 'test', screen: 'huge' }), /payload\.screen/],
+      [fetch(`${c.url}/api/send`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA }, body: '{"type":"event"' }), /JSON/],
+    ]
+    for (const [pending, reason] of cases) {
+      const res = await pending
+      expect(res.status).toBe(400)
+      expect(((await res.json()) as { error: string }).error).toMatch(reason)
+    }
+  })
+
+  it('answers its CORS preflight', async () => {
+    const res = await fetch(`${c.url}/api/send`, { method: 'OPTIONS', headers: { origin: 'https://test.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } })
+    expect(res.status).toBe(204)
+    expect(res.headers.get('access-control-allow-headers')).toContain('Content-Type')
+  })
+})
+
+describe('Plausible Events API bodies', () => {
+  it('accepts long field names, props as a JSON string and a revenue object', async () => {
+    const body = { name: 'Purchase', url: 'https://test.example/checkout', domain: 'test.example', referrer: null, props: '{"tier":"gold"}', revenue: { currency: 'EUR', amount: '19.90' } }
+    const res = await c.post(body)
+    expect(res.status).toBe(202)
+    expect((await stored("name = 'Purchase'"))[0]).toMatchObject({ path: '/checkout', props: { tier: 'gold' } })
+  })
+})
+
+describe('server-side tracking', () => {
+  it('records hits through the same pipeline: hashed, truncated, consent and bots honoured', async () => {
+    const track = serverTracker(c.collector)
+    const hit = { url: 'https://test.example/server/a', domain: 'test.example', ip: '203.0.113.99', userAgent: CHROME_UA }
+    expect(await track(hit)).toEqual({ status: 'accepted' })
+    expect(await track({ ...hit, doNotTrack: true })).toEqual({ status: 'dropped', reason: 'consent' })
+    expect(await track({ ...hit, userAgent: 'curl/8.0' })).toEqual({ status: 'dropped', reason: 'bot' })
+    expect(await track({ ...hit, domain: 'other.example' })).toEqual({ status: 'rejected', reason: 'unknown site' })
+    expect((await track({ ...hit, url: 'not a url' })).status).toBe('rejected')
+    expect(await stored("path = '/server/a'")).toHaveLength(1)
+    const text = JSON.stringify(await rows(c.store, "SELECT * FROM raw_hits WHERE path = '/server/a'"))
+    expect(text).not.toContain('203.0.113')
+  })
+
+  it('counts successful HTML GET responses of a server-rendered app, and nothing else', async () => {
+    const app = express()
+    app.use(pageviewMiddleware(c.collector, { domain: 'test.example', skip: (req) => req.path === '/healthz' }))
+    app.get('/ssr/page', (_req, res) => void res.type('html').send('<h1>hi</h1>'))
+    app.get('/ssr/data', (_req, res) => void res.json({ ok: true }))
+    app.get('/healthz', (_req, res) => void res.type('html').send('ok'))
+    app.get('/ssr/missing', (_req, res) => void res.status(404).type('html').send('no'))
+    const server = app.listen(0, '127.0.0.1')
+    await new Promise((r) => server.once('listening', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      for (const path of ['/ssr/page', '/ssr/data', '/healthz', '/ssr/missing', '/ssr/page']) await (await fetch(`${url}${path}`, { headers: { 'user-agent': CHROME_UA } })).text()
+      await new Promise((r) => setTimeout(r, 100))
+      expect((await stored("path LIKE '/ssr/%' OR path = '/healthz'")).map((r) => r.path)).toEqual(['/ssr/page', '/ssr/page'])
+    } finally {
+      server.close()
+    }
+  })
+})
