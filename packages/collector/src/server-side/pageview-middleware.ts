@@ -21,7 +21,8 @@ export function pageviewMiddleware(collector: Collector, opts: PageviewOptions) 
         if (res.statusCode < 200 || res.statusCode >= 300 || !type.startsWith('text/html')) return
         const event = { n: 'pageview', u: `${req.protocol}://${req.get('host') ?? opts.domain}${req.originalUrl}`, d: opts.domain, r: req.get('referer') ?? null }
         // Server-side hits carry no browser Origin to check.
-        const { origin: _origin, ...headers } = req.headers
+        const headers = { ...req.headers }
+        delete headers.origin
         collector.record(event, { peer: req.socket.remoteAddress, headers }).catch(() => undefined)
       })
     }
