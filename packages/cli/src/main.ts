@@ -3,6 +3,7 @@ import { auditCommand, ddlCommand, inventoryCommand } from './commands/audit.ts'
 import { migrateCommand, purgeCommand, rollupCommand, saltsCommand } from './commands/maintenance.ts'
 import { aggregatorCommand, collectorCommand, dashboardCommand, startCommand } from './commands/serve.ts'
 import { userCommand } from './commands/users.ts'
+import { importCommand } from './commands/import.ts'
 
 const USAGE = `usage: qa <command> [options]
   start                       collector, aggregator, dashboard and demo page in one process (pnpm start)
@@ -19,6 +20,8 @@ const USAGE = `usage: qa <command> [options]
   audit [--json] [--probe-ip ADDR]...
                               check the privacy invariants on the live store (exit 1 on failure)
   inventory                   print the data inventory (Markdown) from the configuration
+  import plausible FILE.zip --site ID [--dry-run]
+                              import historical aggregates from a Plausible CSV export
   ddl cluster | ddl dashboard-user [--apply]
                               server-mode DDL: ON CLUSTER tables, the dashboard's read-only user
 exit codes: 0 ok, 1 failed (audit violation or error), 2 usage, 78 configuration`
@@ -53,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
       return auditCommand(config, args)
     case 'inventory':
       return inventoryCommand(config)
+    case 'import':
+      return importCommand(config, args)
     case 'ddl':
       return ddlCommand(config, args)
     default:

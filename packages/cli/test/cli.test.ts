@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { strToU8, zipSync } from 'fflate'
 import { createStore, migrate, type Store } from '@qa/core'
 import { generateDay } from '../../../test/fixtures/traffic.ts'
 import { aggregateSnapshot } from '../../../test/support/snapshot.ts'
@@ -100,6 +102,18 @@ describe('qa CLI', () => {
     const salts = await qa(['salts'])
     expect(salts.stdout).toContain('destroyed test.example 2020-01-01')
     expect((await qa(['audit'])).code).toBe(0)
+  })
+
+  it('imports a Plausible export, in a dry run first', async () => {
+    const zip = join(dataDir, 'export.zip')
+    writeFileSync(zip, zipSync({ 'imported_visitors_20250101_20250131.csv': strToU8('date,visitors,pageviews,bounces,visits,visit_duration\n2025-01-30,10,25,4,12,600\n') }))
+    const dry = await qa(['import', 'plausible', zip, '--site', 'test.example', '--dry-run'])
+    expect(dry.stdout).toContain('would import 1 days (2025-01-30 to 2025-01-30): 1 daily totals')
+    expect(await withStore(async (s) => (await (await s.client.query({ query: "SELECT count() AS n FROM agg_totals_daily WHERE day = '2025-01-30'", format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n)).toBe('0')
+    const real = await qa(['import', 'plausible', zip, '--site', 'test.example'])
+    expect(real.code, real.stderr).toBe(0)
+    expect(await withStore(async (s) => (await (await s.client.query({ query: "SELECT visitors FROM agg_totals_daily WHERE day = '2025-01-30'", format: 'JSONEachRow' })).json<{ visitors: string }>())[0]!.visitors)).toBe('10')
+    expect((await qa(['import', 'plausible', zip, '--site', 'nope'])).code).toBe(2)
   })
 
   it('purges in a dry run without dropping, prints the inventory, and refuses bad usage with exit 2', async () => {
