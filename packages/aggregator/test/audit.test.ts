@@ -86,6 +86,15 @@ describe('privacy audit', () => {
     cleanup.push("ALTER TABLE salts DROP PARTITION '2026-11-18'")
   })
 
+  it('fails naming spool_files when a spool file holds an address', async () => {
+    const { mkdirSync, writeFileSync, rmSync } = await import('node:fs')
+    const dir = `${config.dataDir}/spool`
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(`${dir}/000000000001-x.json`, JSON.stringify({ id: 'x', rows: [{ path: '/a', note: 'from 203.0.113.77' }] }))
+    expect((await audit()).failed).toEqual(['spool_files'])
+    rmSync(`${dir}/000000000001-x.json`)
+  })
+
   it('fails naming aggregate_schemas when an identifier column is added to an aggregate', async () => {
     await store.client.command({ query: 'ALTER TABLE agg_totals_daily ADD COLUMN visitor_id UInt64' })
     expect((await audit()).failed).toContain('aggregate_schemas')

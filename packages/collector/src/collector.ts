@@ -10,6 +10,8 @@ import { SaltCache } from './salt/salt-cache.ts'
 import { loadTrackerScript, type TrackerScript } from './tracker-script.ts'
 import { BatchWriter, type FlushObservation } from './writer/batch-writer.ts'
 import { DropCounter } from './writer/drop-counter.ts'
+import { Spool } from './writer/spool.ts'
+import { join } from 'node:path'
 
 export type RecordResult =
   | { status: 'accepted' }
@@ -37,7 +39,7 @@ export interface Collector {
   /** Runs one event through the pipeline outside HTTP (server-side tracking). */
   record(event: WireEvent, ctx: RequestContext): Promise<RecordResult>
   /** Whether the store answers and the buffer has room: what /ready reports. */
-  readiness(): Promise<{ ready: boolean; store: boolean; buffered: number; capacity: number }>
+  readiness(): Promise<{ ready: boolean; store: boolean; buffered: number; capacity: number; spoolBytes: number; spoolCapacity: number }>
   /** Creates today's and tomorrow's salts for every site. */
   prepareSalts(): Promise<void>
   /** Writes everything buffered; resolves when the store has it. */
@@ -59,7 +61,9 @@ export function createCollector({ config, store, logger, clock = systemClock, on
   const c = config.collector
   const sites = config.sites.map(resolveSite)
   const salts = new SaltCache(new SaltStore(store.client, clock.now))
+  const spool = new Spool<unknown>(c.spoolDir ?? join(config.dataDir, 'spool'), c.spoolMaxBytes)
   const writer = new BatchWriter<RawHit>({
+    spool,
     client: store.client,
     table: 'raw_hits',
     batchMaxRows: c.batchMaxRows,
@@ -68,6 +72,7 @@ export function createCollector({ config, store, logger, clock = systemClock, on
     onFlush: (o) => {
       if (o.result === 'error') logger.warn({ flush: o }, 'raw_hits insert failed; will retry')
       metrics.batchRows.observe({ table: o.table }, o.rows)
+      metrics.spoolBytes.set(spool.sizeBytes)
       metrics.flushSeconds.observe({ table: o.table, result: o.result }, o.durationMs / 1000)
       onFlush?.(o)
     },
@@ -132,7 +137,10 @@ export function createCollector({ config, store, logger, clock = systemClock, on
       const ping = await store.client.ping().catch(() => ({ success: false }))
       const buffered = writer.buffered
       metrics.buffered.set(buffered)
-      return { ready: ping.success && buffered < c.maxBufferedRows * 0.9, store: ping.success, buffered, capacity: c.maxBufferedRows }
+      metrics.spoolBytes.set(spool.sizeBytes)
+      metrics.spoolBatches.set(spool.batches)
+      const room = buffered < c.maxBufferedRows * 0.9 && spool.sizeBytes < c.spoolMaxBytes * 0.9
+      return { ready: ping.success && room, store: ping.success, buffered, capacity: c.maxBufferedRows, spoolBytes: spool.sizeBytes, spoolCapacity: c.spoolMaxBytes }
     },
     prepareSalts: () => salts.prepare(sites, (site) => siteDay(clock.now(), site.timezone)),
     flush: async () => {

@@ -1,4 +1,6 @@
-import { isIpAddress } from '@qa/core'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { isIpAddress, maskIpText } from '@qa/core'
 import ipaddr from 'ipaddr.js'
 import { DASHBOARD_TABLES, query, type AuditContext, type Check } from './audit-types.ts'
 
@@ -103,5 +105,29 @@ export const aggregateSchemaCheck: Check = {
       .filter((c) => IDENTIFIER_NAMES.test(c.name) || /AggregateFunction/.test(c.type))
       .map((c) => `${c.table}.${c.name} (${c.type})`)
     return bad.length === 0 ? { status: 'pass', detail: `${cols.length} columns, all counts, sums and dimension values` } : { status: 'fail', detail: `identifier-like columns: ${bad.join(', ')}` }
+  },
+}
+
+/**
+ * The files that are not ClickHouse's: the collector's spool holds batches while the
+ * store fails. They must hold the same minimal rows: no address, no user-agent.
+ */
+export const spoolFilesCheck: Check = {
+  id: 'spool_files',
+  title: 'spool files hold no IP address or user-agent',
+  async run({ config }) {
+    const dir = config.collector.spoolDir ?? join(config.dataDir, 'spool')
+    let files: string[]
+    try {
+      files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile())
+    } catch {
+      return { status: 'pass', detail: `no spool directory (${dir})` }
+    }
+    const ua = new RegExp(UA_IN_TEXT)
+    const bad = files.filter((f) => {
+      const text = readFileSync(join(dir, f), 'utf8')
+      return maskIpText(text) !== text || ua.test(text)
+    })
+    return bad.length === 0 ? { status: 'pass', detail: `${files.length} spool files byte-searched` } : { status: 'fail', detail: `personal data in spool files: ${bad.join(', ')}` }
   },
 }

@@ -1,11 +1,11 @@
 import { resolveSite, type Config, type Store } from '@qa/core'
 import type { AuditContext, Check, CheckResult } from './audit-types.ts'
-import { aggregateSchemaCheck, ipValuesCheck, userAgentCheck } from './checks-content.ts'
+import { aggregateSchemaCheck, ipValuesCheck, spoolFilesCheck, userAgentCheck } from './checks-content.ts'
 import { grantsCheck } from './checks-grants.ts'
 import { lifecycleCheck, rawAgeCheck, rawSchemaCheck, saltCheck, workTableCheck } from './checks-retention.ts'
 import { dataInventory } from '@qa/core'
 
-export const CHECKS: Check[] = [rawAgeCheck, saltCheck, rawSchemaCheck, ipValuesCheck, userAgentCheck, aggregateSchemaCheck, workTableCheck, grantsCheck, lifecycleCheck]
+export const CHECKS: Check[] = [rawAgeCheck, saltCheck, rawSchemaCheck, ipValuesCheck, userAgentCheck, aggregateSchemaCheck, workTableCheck, spoolFilesCheck, grantsCheck, lifecycleCheck]
 
 export interface AuditReport {
   at: string

@@ -22,7 +22,14 @@ export function createStandaloneServer(collector: Collector, opts: { metricsToke
   app.get('/health', (_req, res) => json(res, 200, { status: 'ok' }))
   app.get('/ready', async (_req, res) => {
     const r = await collector.readiness()
-    json(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', store: r.store ? 'ok' : 'unreachable', buffered: r.buffered, capacity: r.capacity })
+    json(res, r.ready ? 200 : 503, {
+      status: r.ready ? 'ready' : 'not ready',
+      store: r.store ? 'ok' : 'unreachable',
+      buffered: r.buffered,
+      capacity: r.capacity,
+      spoolBytes: r.spoolBytes,
+      spoolCapacity: r.spoolCapacity,
+    })
   })
   app.get('/metrics', async (req, res) => {
     if (!opts.metricsToken) return json(res, 404, { error: 'metrics are disabled (set METRICS_TOKEN)' })

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto'
 import type { ClickHouseClient } from '@qa/core'
+import type { Spool } from './spool.ts'
 
-export type FlushTrigger = 'size' | 'interval' | 'shutdown' | 'manual' | 'retry'
+export type FlushTrigger = 'size' | 'interval' | 'shutdown' | 'manual' | 'retry' | 'replay'
 
 /** What every flush reports: metrics and benchmarks read these. */
 export interface FlushObservation {
@@ -25,13 +27,17 @@ export interface BatchWriterOptions<T> {
   /** Delay before retrying a failed batch. */
   retryDelayMs?: number
   serialise?: (row: T) => unknown
+  /** Where batches go when the store fails; replayed in order, deduplicated by batch id. */
+  spool?: Spool<unknown>
 }
 
 /**
  * Buffers rows and inserts them as JSONEachRow bodies, flushing on size, on a timer
- * and on shutdown. One insert runs at a time; a failed batch goes back to the head
- * of the queue (its own copy) and is retried, so nothing accepted is dropped. When
- * the buffer is full, enqueue says so and the caller answers 503.
+ * and on shutdown. One insert runs at a time; every batch carries an id used as the
+ * insert deduplication token. A batch the store refuses goes to the spool (or, without
+ * one, back to the head of the queue) and is retried in order, so nothing accepted is
+ * dropped and nothing retried is counted twice. When memory and spool are full,
+ * enqueue says so and the caller answers 503.
  */
 export class BatchWriter<T> {
   private queue: T[] = []
@@ -51,6 +57,10 @@ export class BatchWriter<T> {
     return this.queue.length + this.inFlight
   }
 
+  get spooled(): number {
+    return this.opts.spool?.batches ?? 0
+  }
+
   enqueue(row: T): 'ok' | 'full' | 'closed' {
     if (this.closed) return 'closed'
     if (this.buffered >= this.opts.maxBufferedRows) return 'full'
@@ -59,7 +69,7 @@ export class BatchWriter<T> {
     return 'ok'
   }
 
-  /** Flushes until the queue is empty or an insert fails. */
+  /** Replays the spool, then flushes memory, until both are empty or an insert fails. */
   flush(trigger: FlushTrigger = 'manual'): Promise<void> {
     if (!this.flushing) {
       this.flushing = this.drain(trigger).finally(() => {
@@ -70,31 +80,52 @@ export class BatchWriter<T> {
   }
 
   private async drain(trigger: FlushTrigger): Promise<void> {
+    const spool = this.opts.spool
+    let storeUp = true
+    for (let b = spool?.peek(); spool && b; b = spool.peek()) {
+      if (!(await this.insert(b.rows, b.id, 'replay'))) {
+        storeUp = false
+        break
+      }
+      spool.remove(b.file)
+    }
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.opts.batchMaxRows)
-      this.inFlight = batch.length
-      const ok = await this.insert(batch, trigger)
-      this.inFlight = 0
-      if (!ok) {
+      const id = randomUUID()
+      const values = this.serialise(batch)
+      // While older batches wait in the spool, newer ones queue behind them there.
+      if (spool && (!storeUp || spool.batches > 0)) {
+        if (spool.append({ id, rows: values }) === 'ok') continue
         this.queue = batch.concat(this.queue)
         return
       }
+      this.inFlight = batch.length
+      const ok = await this.insert(values, id, trigger)
+      this.inFlight = 0
+      if (ok) continue
+      storeUp = false
+      if (spool?.append({ id, rows: values }) === 'ok') continue
+      this.queue = batch.concat(this.queue)
+      return
     }
   }
 
-  private async insert(batch: T[], trigger: FlushTrigger): Promise<boolean> {
+  private serialise(batch: T[]): unknown[] {
+    return this.opts.serialise ? batch.map(this.opts.serialise) : batch
+  }
+
+  private async insert(values: unknown[], id: string, trigger: FlushTrigger): Promise<boolean> {
     const started = this.now()
-    const values = this.opts.serialise ? batch.map(this.opts.serialise) : batch
     let bytes = 0
     try {
-      await this.opts.client.insert({ table: this.opts.table, values, format: 'JSONEachRow' })
+      await this.opts.client.insert({ table: this.opts.table, values, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: id } })
       bytes = approxBytes(values)
-      this.opts.onFlush?.({ table: this.opts.table, rows: batch.length, bytes, trigger, durationMs: this.now() - started, result: 'ok' })
+      this.opts.onFlush?.({ table: this.opts.table, rows: values.length, bytes, trigger, durationMs: this.now() - started, result: 'ok' })
       return true
     } catch (err) {
       this.opts.onFlush?.({
         table: this.opts.table,
-        rows: batch.length,
+        rows: values.length,
         bytes,
         trigger,
         durationMs: this.now() - started,
@@ -109,7 +140,10 @@ export class BatchWriter<T> {
     }
   }
 
-  /** Stops accepting and flushes what is buffered, retrying a few times. */
+  /**
+   * Stops accepting and flushes what is buffered, retrying a few times; what the store
+   * still refuses stays in the spool for the next start.
+   */
   async close(attempts = 5): Promise<void> {
     this.closed = true
     clearInterval(this.timer)
@@ -117,7 +151,7 @@ export class BatchWriter<T> {
       await this.flush('shutdown')
       if (this.queue.length > 0) await new Promise((r) => setTimeout(r, this.opts.retryDelayMs ?? 200))
     }
-    if (this.queue.length > 0) throw new Error(`${this.queue.length} rows of ${this.opts.table} could not be written at shutdown`)
+    if (this.queue.length > 0) throw new Error(`${this.queue.length} rows of ${this.opts.table} could not be written or spooled at shutdown`)
   }
 }
 

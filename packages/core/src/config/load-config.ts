@@ -29,6 +29,8 @@ export const ENV_KEYS: Record<string, { path: string[]; parse: Parse }> = {
   BATCH_MAX_ROWS: { path: ['collector', 'batchMaxRows'], parse: int },
   FLUSH_INTERVAL_MS: { path: ['collector', 'flushIntervalMs'], parse: int },
   MAX_BUFFERED_ROWS: { path: ['collector', 'maxBufferedRows'], parse: int },
+  SPOOL_DIR: { path: ['collector', 'spoolDir'], parse: text },
+  SPOOL_MAX_BYTES: { path: ['collector', 'spoolMaxBytes'], parse: int },
   RAW_TTL_HOURS: { path: ['retention', 'rawTtlHours'], parse: int },
   SALT_GRACE_MINUTES: { path: ['retention', 'saltGraceMinutes'], parse: int },
   CLOSE_AFTER_MINUTES: { path: ['retention', 'closeAfterMinutes'], parse: int },

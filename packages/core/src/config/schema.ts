@@ -77,6 +77,10 @@ export const ConfigSchema = z.object({
       flushIntervalMs: z.number().int().min(50).max(60_000).default(1000),
       /** Rows held in memory before ingest answers 503. */
       maxBufferedRows: z.number().int().min(1).max(10_000_000).default(100_000),
+      /** Where batches wait while the store fails; default <dataDir>/spool. */
+      spoolDir: z.string().min(1).optional(),
+      /** Disk the spool may use before ingest answers 503 (default 1 GiB). */
+      spoolMaxBytes: z.number().int().min(0).default(1024 ** 3),
     })
     .prefault({}),
   retention: z
