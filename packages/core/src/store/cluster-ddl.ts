@@ -11,6 +11,7 @@ export const SHARDED_TABLES: Record<string, string> = { raw_hits: 'sipHash64(sit
 const CREATE = /^CREATE TABLE IF NOT EXISTS (\w+)\s*(\([\s\S]*)$/
 const CREATE_AS = /^CREATE TABLE IF NOT EXISTS (\w+) AS (\w+)$/
 const ENGINE = /ENGINE = (\w*MergeTree)(?:\(([^)]*)\))?/
+const ALTER = /^ALTER TABLE (\w+) ([\s\S]*)$/
 
 export function localName(table: string): string {
   return SHARDED_TABLES[table] ? `${table}_local` : table
@@ -25,6 +26,11 @@ export function clusterDdl(statements: readonly string[], cluster: string): stri
   const bodies = new Map<string, string>()
   const out: string[] = []
   for (const statement of statements) {
+    const alter = ALTER.exec(statement)
+    if (alter) {
+      out.push(`ALTER TABLE ${localName(alter[1]!)} ON CLUSTER ${cluster} ${alter[2]}`)
+      continue
+    }
     const as = CREATE_AS.exec(statement)
     const create = as ? undefined : CREATE.exec(statement)
     if (!as && !create) {
