@@ -91,6 +91,7 @@ export function createCollector({ config, store, logger, clock = systemClock, on
     parseUserAgent: cachedUserAgentParser(),
     country: openCountryLookup(),
     admit: perMinuteLimiter(c.rateLimitPerMinute, clock.now),
+    admitSite: perMinuteLimiter(c.siteRateLimitPerMinute, clock.now),
     salt: (site, day) => salts.get(site, day),
     now: clock.now,
   }

@@ -110,6 +110,17 @@ describe('POST /api/event', () => {
 })
 
 describe('rate limit', () => {
+  it('answers 429 past the per-minute budget of a site, whatever the addresses', async () => {
+    const limited = await startTestCollector({ ...c.store.config, collector: { ...c.store.config.collector, rateLimitPerMinute: 0, siteRateLimitPerMinute: 3, trustedProxies: ['127.0.0.1'] } }, c.store)
+    try {
+      const statuses: number[] = []
+      for (let i = 0; i < 5; i++) statuses.push((await limited.post(page(), { 'x-forwarded-for': `198.51.${i}.7` })).status)
+      expect(statuses).toEqual([202, 202, 202, 429, 429])
+    } finally {
+      await limited.stop()
+    }
+  })
+
   it('answers 429 past the per-minute budget of a truncated address', async () => {
     const limited = await startTestCollector({ ...c.store.config, collector: { ...c.store.config.collector, rateLimitPerMinute: 3 } }, c.store)
     try {

@@ -24,6 +24,7 @@ function deps(over: Partial<PipelineDeps> = {}): PipelineDeps {
     parseUserAgent,
     country: openCountryLookup(),
     admit: () => true,
+    admitSite: () => true,
     salt: () => salt,
     now: () => Date.UTC(2026, 10, 23, 12),
     ...over,

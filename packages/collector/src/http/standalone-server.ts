@@ -15,7 +15,13 @@ function tokenMatches(header: string | undefined, token: string): boolean {
  * The standalone collector: /api/* goes straight to the lean node:http handler (the
  * hot path pays no framework cost); everything else is a small Express app.
  */
-export function createStandaloneServer(collector: Collector, opts: { metricsToken?: string | undefined } = {}): Server {
+export interface StandaloneOptions {
+  metricsToken?: string | undefined
+  /** A request must arrive whole within this (default 10 s); headers within half of it. */
+  requestTimeoutMs?: number
+}
+
+export function createStandaloneServer(collector: Collector, opts: StandaloneOptions = {}): Server {
   const app = express()
   app.disable('x-powered-by')
   app.use(collectorRouter(collector))
@@ -38,13 +44,11 @@ export function createStandaloneServer(collector: Collector, opts: { metricsToke
     res.type(collector.metrics.registry.contentType).send(await collector.metrics.registry.metrics())
   })
   app.use((_req, res) => json(res, 404, { error: 'not found' }))
-  const server = createServer((req, res) => {
+  const requestTimeout = opts.requestTimeoutMs ?? 10_000
+  // Slow or stalled bodies must not hold sockets: the timeouts are checked every second.
+  const server = createServer({ requestTimeout, headersTimeout: requestTimeout / 2, connectionsCheckingInterval: Math.min(1000, requestTimeout / 2), keepAliveTimeout: 5_000 }, (req, res) => {
     if (req.url?.startsWith('/api/')) collector.handler(req, res)
     else app(req, res)
   })
-  // Slow or stalled bodies must not hold sockets forever.
-  server.requestTimeout = 10_000
-  server.headersTimeout = 5_000
-  server.keepAliveTimeout = 5_000
   return server
 }

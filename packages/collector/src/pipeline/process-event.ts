@@ -32,6 +32,8 @@ export interface PipelineDeps {
   country: CountryLookup
   /** Admits one event for a truncated address; false once its per-minute budget is spent. */
   admit: (truncatedIp: string) => boolean
+  /** Admits one event for a site; false once the site's per-minute budget is spent. */
+  admitSite: (siteId: string) => boolean
   salt: (site: Site, day: string) => Buffer | Promise<Buffer>
   now: () => number
 }
@@ -55,7 +57,7 @@ export async function processEvent(event: WireEvent, ctx: RequestContext, deps: 
   const ip = clientIp(ctx.peer, header(ctx.headers['x-forwarded-for']), deps.trustedProxies)
   const truncated = ip ? truncateIp(ip, deps.truncation) : null
   if (!ip || !truncated) return { kind: 'reject', status: 400, reason: 'no client address' }
-  if (!deps.admit(truncated)) return { kind: 'drop', reason: 'rate_limited', siteId: site.id }
+  if (!deps.admit(truncated) || !deps.admitSite(site.id)) return { kind: 'drop', reason: 'rate_limited', siteId: site.id }
 
   const page = parsePageUrl(event.u, deps.queryAllowlist, event.h === true || event.h === 1)
   if (!page) return { kind: 'reject', status: 400, reason: 'u: not an http(s) URL' }

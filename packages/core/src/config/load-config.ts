@@ -26,6 +26,7 @@ export const ENV_KEYS: Record<string, { path: string[]; parse: Parse }> = {
   QUERY_ALLOWLIST: { path: ['collector', 'queryAllowlist'], parse: list },
   BODY_LIMIT_BYTES: { path: ['collector', 'bodyLimitBytes'], parse: int },
   RATE_LIMIT_PER_MINUTE: { path: ['collector', 'rateLimitPerMinute'], parse: int },
+  SITE_RATE_LIMIT_PER_MINUTE: { path: ['collector', 'siteRateLimitPerMinute'], parse: int },
   BATCH_MAX_ROWS: { path: ['collector', 'batchMaxRows'], parse: int },
   FLUSH_INTERVAL_MS: { path: ['collector', 'flushIntervalMs'], parse: int },
   MAX_BUFFERED_ROWS: { path: ['collector', 'maxBufferedRows'], parse: int },

@@ -73,6 +73,8 @@ export const ConfigSchema = z.object({
       bodyLimitBytes: z.number().int().min(512).max(65536).default(8192),
       /** Events per minute accepted from one truncated IP (0 disables). */
       rateLimitPerMinute: z.number().int().min(0).default(600),
+      /** Events per minute accepted for one site, whatever their source (0 disables). */
+      siteRateLimitPerMinute: z.number().int().min(0).default(600_000),
       batchMaxRows: z.number().int().min(1).max(1_000_000).default(5000),
       flushIntervalMs: z.number().int().min(50).max(60_000).default(1000),
       /** Rows held in memory before ingest answers 503. */
