@@ -14,7 +14,9 @@ const log = (s: string) => process.stdout.write(`${s}\n`)
 const started = Date.now()
 
 log(`bench ${name}: ingest load (autocannon, 64 connections, realistic corpus)`)
-const ingest = await runIngestBench({ durationS: full ? 30 : 10, connections: 64, log })
+const ingest = await runIngestBench({ durationS: full ? 30 : 8, connections: 64, log })
+log('overload: ten times the connections against the standalone collector')
+const [overload] = await runIngestBench({ durationS: full ? 30 : 6, connections: 640, targets: ['collector'], log })
 log('rollup and purge of a seeded day')
 const rollup = await runRollupBench({ pageviews: full ? 500_000 : 100_000, log })
 log('stats API over 13 months of aggregates')
@@ -31,7 +33,8 @@ const summary = {
   machine: machine(),
   ingest,
   ratios: { standaloneVsBareNode: ratio(collector, by('bare-node')), mountedVsBareExpress: ratio(mounted, by('bare-express')) },
-  zeroLoss: [collector, mounted].every((r) => r.final.accepted === r.final.stored),
+  zeroLoss: [collector, mounted, overload!].every((r) => r.final.accepted === r.final.stored),
+  overload,
   rollup,
   rollupVsIngest: Number((rollup.rollupRowsPerSec / collector.reqPerSec).toFixed(2)),
   queries,
@@ -65,6 +68,7 @@ function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string 
     `- standalone collector / bare node:http: **${s.ratios.standaloneVsBareNode}**`,
     `- Express-mounted collector / bare Express: **${s.ratios.mountedVsBareExpress}**`,
     `- zero loss (stored = accepted): **${s.zeroLoss}**`,
+    `- overload (640 connections): ${s.overload!.reqPerSec} req/s, p99 ${s.overload!.p99Ms} ms, RSS ${s.overload!.rssStartMiB} → ${s.overload!.rssEndMiB} MiB (max ${s.overload!.rssMaxMiB}), ${String(s.overload!.final.accepted)} accepted, ${String(s.overload!.final.stored)} stored`,
     '',
     '## Rollup and purge',
     '',
