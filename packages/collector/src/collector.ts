@@ -2,9 +2,10 @@ import { createMetrics, resolveSite, SaltStore, siteDay, systemClock, trustedPro
 import { cachedUserAgentParser } from './enrich/user-agent.ts'
 import { openCountryLookup } from './enrich/geo.ts'
 import { perMinuteLimiter } from './http/rate-limit.ts'
-import { createIngestHandler, type IngestSink } from './http/ingest-handler.ts'
+import { createIngestHandler } from './http/ingest-handler.ts'
+import { recordEvent, type IngestSink } from './pipeline/record-event.ts'
 import { siteResolver } from './pipeline/resolve-site.ts'
-import { processEvent, type PipelineDeps, type RequestContext } from './pipeline/process-event.ts'
+import type { PipelineDeps, RequestContext } from './pipeline/process-event.ts'
 import type { WireEvent } from '@qa/core'
 import { SaltCache } from './salt/salt-cache.ts'
 import { loadTrackerScript, type TrackerScript } from './tracker-script.ts'
@@ -123,16 +124,10 @@ export function createCollector({ config, store, logger, clock = systemClock, on
     counters,
     metrics,
     record: async (event, ctx) => {
-      const outcome = await processEvent(event, ctx, pipeline)
-      if (outcome.kind === 'reject') {
-        sink.invalid()
-        return { status: 'rejected', reason: outcome.reason }
-      }
-      if (outcome.kind === 'drop') {
-        sink.dropped(outcome)
-        return { status: 'dropped', reason: outcome.reason }
-      }
-      return sink.enqueue(outcome) === 'ok' ? { status: 'accepted' } : { status: 'full' }
+      const r = await recordEvent(event, ctx, pipeline, sink)
+      if (r.kind === 'rejected') return { status: 'rejected', reason: r.reason }
+      if (r.kind === 'dropped') return { status: 'dropped', reason: r.reason }
+      return r.kind === 'accepted' ? { status: 'accepted' } : { status: 'full' }
     },
     readiness: async () => {
       const ping = await store.client.ping().catch(() => ({ success: false }))

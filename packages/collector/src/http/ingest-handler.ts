@@ -2,16 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { UmamiBodySchema, type Logger } from '@qa/core'
 import { parseEventBody, parseJson, type ParseResult } from '../pipeline/parse-body.ts'
 import { umamiToWire } from '../pipeline/umami-payload.ts'
-import { processEvent, type Outcome, type PipelineDeps } from '../pipeline/process-event.ts'
+import type { PipelineDeps } from '../pipeline/process-event.ts'
+import { recordEvent, type IngestSink } from '../pipeline/record-event.ts'
 import { readBody } from './read-body.ts'
 import { corsHeaders, json, PIXEL } from './respond.ts'
-
-export interface IngestSink {
-  /** 'full' turns into 503 + Retry-After: accepted events are never silently dropped. */
-  enqueue(outcome: Extract<Outcome, { kind: 'accept' }>): 'ok' | 'full' | 'closed'
-  dropped(outcome: Extract<Outcome, { kind: 'drop' }>): void
-  invalid(): void
-}
 
 export interface IngestOptions {
   pipeline: PipelineDeps
@@ -85,21 +79,19 @@ function parseUmami(body: Buffer, opts: IngestOptions): ParseResult {
 
 async function decide(parsed: ParseResult, req: IncomingMessage, opts: IngestOptions): Promise<Reply> {
   if (!parsed.ok) return reject(opts, 400, parsed.reason)
-  const outcome = await processEvent(parsed.event, { peer: req.socket.remoteAddress, headers: req.headers }, opts.pipeline)
-  switch (outcome.kind) {
-    case 'reject':
-      return reject(opts, outcome.status, outcome.reason)
-    case 'drop':
-      opts.sink.dropped(outcome)
-      if (outcome.reason === 'rate_limited') return { status: 429, body: { error: 'rate limited' }, headers: { 'Retry-After': '60' } }
+  const r = await recordEvent(parsed.event, { peer: req.socket.remoteAddress, headers: req.headers }, opts.pipeline, opts.sink)
+  switch (r.kind) {
+    case 'rejected':
+      return { status: r.status, body: { error: r.reason } }
+    case 'dropped':
+      if (r.reason === 'rate_limited') return { status: 429, body: { error: 'rate limited' }, headers: { 'Retry-After': '60' } }
       // A visitor's consent refusal is honoured, not an error; a bot is told why it is refused.
-      if (outcome.reason === 'bot') return { status: 403, body: { error: 'bot traffic is not counted' } }
-      return { status: 202, body: { status: 'dropped', reason: outcome.reason } }
-    case 'accept': {
-      const r = opts.sink.enqueue(outcome)
-      if (r === 'ok') return { status: 202, body: { status: 'accepted' } }
-      return { status: 503, body: { error: r === 'full' ? 'ingest buffer full, retry later' : 'shutting down' }, headers: { 'Retry-After': '1' } }
-    }
+      if (r.reason === 'bot') return { status: 403, body: { error: 'bot traffic is not counted' } }
+      return { status: 202, body: { status: 'dropped', reason: r.reason } }
+    case 'accepted':
+      return { status: 202, body: { status: 'accepted' } }
+    case 'unavailable':
+      return { status: 503, body: { error: r.why === 'full' ? 'ingest buffer full, retry later' : 'shutting down' }, headers: { 'Retry-After': '1' } }
   }
 }
 

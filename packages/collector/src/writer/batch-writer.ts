@@ -8,6 +8,7 @@ export type FlushTrigger = 'size' | 'interval' | 'shutdown' | 'manual' | 'retry'
 export interface FlushObservation {
   table: string
   rows: number
+  /** Bytes the store reports written (the embedded engine reports 0). */
   bytes: number
   trigger: FlushTrigger
   durationMs: number
@@ -118,8 +119,9 @@ export class BatchWriter<T> {
     const started = this.now()
     let bytes = 0
     try {
-      await this.opts.client.insert({ table: this.opts.table, values, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: id } })
-      bytes = approxBytes(values)
+      const result = await this.opts.client.insert({ table: this.opts.table, values, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: id } })
+      // Serialising every row a second time just to measure it would cost the hot path.
+      bytes = Number(result.summary?.written_bytes ?? 0)
       this.opts.onFlush?.({ table: this.opts.table, rows: values.length, bytes, trigger, durationMs: this.now() - started, result: 'ok' })
       return true
     } catch (err) {
@@ -153,10 +155,4 @@ export class BatchWriter<T> {
     }
     if (this.queue.length > 0) throw new Error(`${this.queue.length} rows of ${this.opts.table} could not be written or spooled at shutdown`)
   }
-}
-
-function approxBytes(values: unknown[]): number {
-  let n = 0
-  for (const v of values) n += JSON.stringify(v).length + 1
-  return n
 }

@@ -1,0 +1,32 @@
+import type { WireEvent } from '@qa/core'
+import { processEvent, type DropReason, type Outcome, type PipelineDeps, type RequestContext } from './process-event.ts'
+
+export interface IngestSink {
+  /** 'full' turns into 503 + Retry-After: accepted events are never silently dropped. */
+  enqueue(outcome: Extract<Outcome, { kind: 'accept' }>): 'ok' | 'full' | 'closed'
+  dropped(outcome: Extract<Outcome, { kind: 'drop' }>): void
+  invalid(): void
+}
+
+export type Recorded =
+  | { kind: 'accepted' }
+  | { kind: 'dropped'; reason: DropReason }
+  | { kind: 'rejected'; status: 400 | 403 | 404; reason: string }
+  | { kind: 'unavailable'; why: 'full' | 'closed' }
+
+/** Runs one event through the pipeline and hands the outcome to the sink: shared by HTTP and server-side tracking. */
+export async function recordEvent(event: WireEvent, ctx: RequestContext, pipeline: PipelineDeps, sink: IngestSink): Promise<Recorded> {
+  const outcome = await processEvent(event, ctx, pipeline)
+  switch (outcome.kind) {
+    case 'reject':
+      sink.invalid()
+      return { kind: 'rejected', status: outcome.status, reason: outcome.reason }
+    case 'drop':
+      sink.dropped(outcome)
+      return { kind: 'dropped', reason: outcome.reason }
+    case 'accept': {
+      const r = sink.enqueue(outcome)
+      return r === 'ok' ? { kind: 'accepted' } : { kind: 'unavailable', why: r }
+    }
+  }
+}
