@@ -1,22 +1,15 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { demoSite, startDemoServer } from '@qa/cli/demo-site'
 import { launchChromium } from '../support/browser.ts'
+import { freePort } from '../support/cli-process.ts'
 import { CHROME_UA, startTestCollector, type TestCollector } from '../support/collector-server.ts'
 import { rows, testConfig } from '../support/temp-store.ts'
 
 const OUT = new URL('../../test-output/', import.meta.url).pathname
 
-async function freePort(): Promise<number> {
-  const s: Server = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const { port } = s.address() as AddressInfo
-  await new Promise((r) => s.close(r))
-  return port
-}
 
 let c: TestCollector
 let demo: Server

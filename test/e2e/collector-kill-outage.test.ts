@@ -1,61 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createStore, migrate, type Store } from '@qa/core'
+import { migrate } from '@qa/core'
 import { CHROME_UA } from '../support/collector-server.ts'
+import { startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
 
-const ROOT = new URL('../../', import.meta.url).pathname
 const dataDir = mkdtempSync(join(tmpdir(), 'qa-kill-outage-'))
 let child: ChildProcess | undefined
 
-async function withStore<T>(work: (s: Store) => Promise<T>): Promise<T> {
-  const store = await createStore({ dataDir, clickhouse: { user: 'default', password: '', database: 'analytics' } })
-  try {
-    return await work(store)
-  } finally {
-    await store.close()
-  }
-}
-
-function startCollector(): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'collector'], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, COLLECTOR_PORT: '0', SITES: 'test.example', FLUSH_INTERVAL_MS: '100', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child = proc
-  let out = ''
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`collector did not start: ${out}`)), 20_000)
-    const onData = (d: Buffer) => {
-      out += d.toString()
-      const m = /listening on (http:\/\/\S+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve({ proc, url: m[1]! })
-      }
-    }
-    proc.stdout!.on('data', onData)
-    proc.stderr!.on('data', onData)
-  })
-}
-
-const stop = async (proc: ChildProcess, signal: NodeJS.Signals) => {
-  proc.kill(signal)
-  if (proc.exitCode === null) await new Promise((r) => proc.once('exit', r))
+async function startCollector() {
+  const started = await startServing(['collector'], { DATA_DIR: dataDir, COLLECTOR_PORT: '0', SITES: 'test.example', FLUSH_INTERVAL_MS: '100', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'silent' })
+  child = started.proc
+  return started
 }
 
 afterAll(async () => {
-  if (child && child.exitCode === null) await stop(child, 'SIGTERM')
+  if (child && child.exitCode === null) await stopProcess(child)
   rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('collector killed while the store refuses inserts, then restarted', () => {
   it('replays the spool after the restart and stores nothing twice', async () => {
     // A real refusal by the engine: a constraint no row can pass.
-    await withStore(async (s) => {
+    await withDataDir(dataDir, async (s) => {
       await migrate(s.client)
       await s.client.command({ query: 'ALTER TABLE raw_hits ADD CONSTRAINT outage CHECK 0' })
     })
@@ -71,16 +40,16 @@ describe('collector killed while the store refuses inserts, then restarted', () 
     }
     // Let the last batches fail into the spool, then kill without a chance to flush.
     await new Promise((r) => setTimeout(r, 1000))
-    await stop(first.proc, 'SIGKILL')
+    await stopProcess(first.proc, 'SIGKILL')
     const spooled = readdirSync(join(dataDir, 'spool')).filter((f) => f.endsWith('.json')).length
     expect(spooled).toBeGreaterThan(0)
 
-    await withStore((s) => s.client.command({ query: 'ALTER TABLE raw_hits DROP CONSTRAINT outage' }))
+    await withDataDir(dataDir, (s) => s.client.command({ query: 'ALTER TABLE raw_hits DROP CONSTRAINT outage' }))
     const second = await startCollector()
     await new Promise((r) => setTimeout(r, 1500))
-    await stop(second.proc, 'SIGTERM')
+    await stopProcess(second.proc)
 
-    const [r] = await withStore(async (s) =>
+    const [r] = await withDataDir(dataDir, async (s) =>
       (await s.client.query({ query: "SELECT count() AS n, uniqExact(path) AS paths FROM raw_hits WHERE path LIKE '/outage-kill/%'", format: 'JSONEachRow' })).json<{ n: string; paths: string }>(),
     )
     process.stdout.write(`collector SIGKILL during a store outage: sent 300, accepted ${accepted}, spooled batches ${spooled}, stored after restart ${r!.n}\n`)

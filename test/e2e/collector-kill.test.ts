@@ -1,37 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createStore } from '@qa/core'
 import { CHROME_UA } from '../support/collector-server.ts'
+import { startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
 
-const ROOT = new URL('../../', import.meta.url).pathname
 const dataDir = mkdtempSync(join(tmpdir(), 'qa-kill-'))
 const FLUSH_MS = 200
 let child: ChildProcess | undefined
 
-function startCollector(): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'collector'], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, COLLECTOR_PORT: '0', SITES: 'test.example', FLUSH_INTERVAL_MS: String(FLUSH_MS), RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child = proc
-  let out = ''
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`collector did not start: ${out}`)), 20_000)
-    const onData = (d: Buffer) => {
-      out += d.toString()
-      const m = /listening on (http:\/\/\S+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve({ proc, url: m[1]! })
-      }
-    }
-    proc.stdout!.on('data', onData)
-    proc.stderr!.on('data', onData)
-  })
+async function startCollector() {
+  const started = await startServing(['collector'], { DATA_DIR: dataDir, COLLECTOR_PORT: '0', SITES: 'test.example', FLUSH_INTERVAL_MS: String(FLUSH_MS), RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'silent' })
+  child = started.proc
+  return started
 }
 
 const post = (url: string, path: string) =>
@@ -40,10 +22,7 @@ const post = (url: string, path: string) =>
     .catch(() => 0)
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM')
-    await new Promise((r) => child!.once('exit', r))
-  }
+  if (child && child.exitCode === null) await stopProcess(child)
   rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -64,16 +43,13 @@ describe('collector killed during load, then restarted', () => {
     })()
     await new Promise((r) => setTimeout(r, 1500))
     killedAt = Date.now()
-    first.proc.kill('SIGKILL')
-    await new Promise((r) => first.proc.once('exit', r))
+    await stopProcess(first.proc, 'SIGKILL')
     await load
     const second = await startCollector()
     expect(await post(second.url, '/after-restart')).toBe(202)
-    second.proc.kill('SIGTERM')
-    await new Promise((r) => second.proc.once('exit', r))
+    await stopProcess(second.proc)
 
-    const store = await createStore({ dataDir, clickhouse: { user: 'default', password: '', database: 'analytics' } })
-    try {
+    await withDataDir(dataDir, async (store) => {
       const [r] = await (await store.client.query({ query: "SELECT count() AS n, uniqExact(path) AS paths FROM raw_hits WHERE path LIKE '/kill/%'", format: 'JSONEachRow' })).json<{ n: string; paths: string }>()
       const stored = Number(r!.n)
       const inLastFlush = acceptedAt.filter((t) => t > killedAt - 2 * FLUSH_MS).length
@@ -83,8 +59,6 @@ describe('collector killed during load, then restarted', () => {
       expect(accepted - stored).toBeLessThanOrEqual(inLastFlush)
       const [after] = await (await store.client.query({ query: "SELECT count() AS n FROM raw_hits WHERE path = '/after-restart'", format: 'JSONEachRow' })).json<{ n: string }>()
       expect(after!.n).toBe('1')
-    } finally {
-      await store.close()
-    }
+    })
   }, 60_000)
 })

@@ -1,41 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser.ts'
+import { freePort, spawnQa, stopProcess } from '../support/cli-process.ts'
 import { CHROME_UA } from '../support/collector-server.ts'
 
-const ROOT = new URL('../../', import.meta.url).pathname
 const dataDir = mkdtempSync(join(tmpdir(), 'qa-start-'))
 let child: ChildProcess | undefined
 
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const { port } = s.address() as AddressInfo
-  await new Promise((r) => s.close(r))
-  return port
-}
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM')
-    await new Promise((r) => child!.once('exit', r))
-  }
+  if (child && child.exitCode === null) await stopProcess(child)
   rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('pnpm start', () => {
   it("shows the demo site's own traffic on the dashboard", async () => {
     const [collectorPort, demoPort, dashboardPort] = [await freePort(), await freePort(), await freePort()]
-    child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'start'], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, COLLECTOR_PORT: String(collectorPort), DEMO_PORT: String(demoPort), DASHBOARD_PORT: String(dashboardPort), ROLLUP_INTERVAL_MS: '2000', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    child = spawnQa(['start'], { DATA_DIR: dataDir, COLLECTOR_PORT: String(collectorPort), DEMO_PORT: String(demoPort), DASHBOARD_PORT: String(dashboardPort), ROLLUP_INTERVAL_MS: '2000', LOG_LEVEL: 'warn' })
     let out = ''
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()))

@@ -1,15 +1,14 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import { strToU8, zipSync } from 'fflate'
-import { createStore, migrate, type Store } from '@qa/core'
+import { migrate, type Store } from '@qa/core'
+import { spawnQa, withDataDir } from '../../../test/support/cli-process.ts'
 import { generateDay } from '../../../test/fixtures/traffic.ts'
 import { aggregateSnapshot } from '../../../test/support/snapshot.ts'
 
-const ROOT = new URL('../../../', import.meta.url).pathname
 const dataDir = mkdtempSync(join(tmpdir(), 'qa-cli-'))
 const env = { DATA_DIR: dataDir, SITES: 'test.example', LOG_LEVEL: 'silent', MIN_GROUP_SIZE: '1' }
 const H = 3600_000
@@ -24,11 +23,11 @@ interface Run {
 /** Runs qa; with killAfterMs, SIGKILLs it that long after it logs that a rollup started. */
 function qa(args: string[], opts: { killAfterMs?: number; debug?: boolean } = {}): Promise<Run> {
   const extra = opts.killAfterMs === undefined && !opts.debug ? {} : { LOG_LEVEL: 'debug' }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawnQa(args, { ...env, ...extra })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-  child.stderr.on('data', (d: Buffer) => {
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString()
     if (opts.killAfterMs !== undefined && stderr.includes('rollup started')) {
       setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs)
@@ -39,14 +38,7 @@ function qa(args: string[], opts: { killAfterMs?: number; debug?: boolean } = {}
 }
 
 /** The parent opens the data directory only while no child has it. */
-async function withStore<T>(work: (s: Store) => Promise<T>): Promise<T> {
-  const store = await createStore({ dataDir, clickhouse: { user: 'default', password: '', database: 'analytics' } })
-  try {
-    return await work(store)
-  } finally {
-    await store.close()
-  }
-}
+const withStore = <T>(work: (s: Store) => Promise<T>) => withDataDir(dataDir, work)
 
 beforeAll(async () => {
   await withStore(async (store) => {
