@@ -1,4 +1,4 @@
-import { createMetrics, resolveSite, SaltStore, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type Metrics, type RawHit, type Site, type Store } from '@qa/core'
+import { createMetrics, RAW_HIT_COLUMNS, resolveSite, SaltStore, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type Metrics, type RawHit, type Site, type Store } from '@qa/core'
 import { cachedUserAgentParser } from './enrich/user-agent.ts'
 import { openCountryLookup } from './enrich/geo.ts'
 import { perMinuteLimiter } from './http/rate-limit.ts'
@@ -62,11 +62,12 @@ export function createCollector({ config, store, logger, clock = systemClock, on
   const c = config.collector
   const sites = config.sites.map(resolveSite)
   const salts = new SaltCache(new SaltStore(store.client, clock.now))
-  const spool = new Spool<unknown>(c.spoolDir ?? join(config.dataDir, 'spool'), c.spoolMaxBytes)
+  const spool = new Spool(c.spoolDir ?? join(config.dataDir, 'spool'), c.spoolMaxBytes)
   const writer = new BatchWriter<RawHit>({
     spool,
-    client: store.client,
+    insert: store.insertLines,
     table: 'raw_hits',
+    columns: RAW_HIT_COLUMNS,
     batchMaxRows: c.batchMaxRows,
     flushIntervalMs: c.flushIntervalMs,
     maxBufferedRows: c.maxBufferedRows,

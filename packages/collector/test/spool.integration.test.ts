@@ -17,6 +17,11 @@ const count = async (like: string) => Number((await rows<{ n: string }>(c.store,
 const outage = () => c.store.client.command({ query: 'RENAME TABLE raw_hits TO raw_hits_away' })
 const recovery = () => c.store.client.command({ query: 'RENAME TABLE raw_hits_away TO raw_hits' })
 const page = (path: string) => ({ n: 'pageview', u: `https://test.example${path}`, d: 'test.example' })
+const COLUMNS = ['ts', 'site_id', 'visitor_id', 'name', 'path', 'props'] as const
+type Row = Record<(typeof COLUMNS)[number], unknown>
+const hit = (n: number, path: string): Row => ({ ts: Date.now() + n, site_id: 'test', visitor_id: String(n), name: 'pageview', path, props: {} })
+const asLines = (rows: Row[]) => rows.map((r) => JSON.stringify(COLUMNS.map((c) => r[c]))).join('\n')
+const writerOn = (spool: Spool) => new BatchWriter<Row>({ insert: c.store.insertLines, table: 'raw_hits', columns: COLUMNS, batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 100, spool })
 
 describe('spool', () => {
   it('keeps accepting while the store is down for seconds under load, then stores exactly what it accepted', async () => {
@@ -53,12 +58,12 @@ describe('spool', () => {
 
   it('never counts a replayed batch twice: the batch id is the insert deduplication token', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qa-spool-'))
-    const spool = new Spool<unknown>(dir, 10_000_000)
-    const writer = new BatchWriter<unknown>({ client: c.store.client, table: 'raw_hits', batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 100, spool })
-    const values = [1, 2, 3].map((i) => ({ ts: Date.now(), site_id: 'test', visitor_id: String(i), name: 'pageview', path: '/dedup', props: {} }))
+    const spool = new Spool(dir, 10_000_000)
+    const writer = writerOn(spool)
+    const lines = asLines([1, 2, 3].map((i) => hit(i, '/dedup')))
     // The store took the batch, then the process died before removing it from the spool.
-    await c.store.client.insert({ table: 'raw_hits', values, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: 'batch-42' } })
-    expect(spool.append({ id: 'batch-42', rows: values })).toBe('ok')
+    await c.store.insertLines({ table: 'raw_hits', columns: COLUMNS, body: Buffer.from(lines), dedupToken: 'batch-42' })
+    expect(spool.append({ id: 'batch-42', rows: 3, lines })).toBe('ok')
     await writer.flush()
     await writer.close()
     expect(spool.batches).toBe(0)
@@ -67,10 +72,10 @@ describe('spool', () => {
 
   it('replays what a previous process left in the spool, in order, at the next start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qa-spool-'))
-    const before = new Spool<unknown>(dir, 10_000_000)
-    for (const n of [1, 2, 3]) before.append({ id: `restart-${n}`, rows: [{ ts: Date.now() + n, site_id: 'test', visitor_id: String(n), name: 'pageview', path: `/restart/${n}`, props: {} }] })
+    const before = new Spool(dir, 10_000_000)
+    for (const n of [1, 2, 3]) before.append({ id: `restart-${n}`, rows: 1, lines: asLines([hit(n, `/restart/${n}`)]) })
     // A new process: a new spool over the same directory and a new writer.
-    const writer = new BatchWriter<unknown>({ client: c.store.client, table: 'raw_hits', batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 100, spool: new Spool<unknown>(dir, 10_000_000) })
+    const writer = writerOn(new Spool(dir, 10_000_000))
     const order: number[] = []
     await writer.flush()
     await writer.close()
@@ -80,10 +85,10 @@ describe('spool', () => {
 
   it('ignores a batch file a crash left half-written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qa-spool-'))
-    writeFileSync(join(dir, '000000000007-torn.json.tmp'), '{"id":"torn","rows":[{"ts":1')
-    const spool = new Spool<unknown>(dir, 10_000_000)
+    writeFileSync(join(dir, '000000000007-torn.json.tmp'), '{"id":"torn","rows":1,"lines":"[1')
+    const spool = new Spool(dir, 10_000_000)
     expect(spool.batches).toBe(0)
-    expect(spool.append({ id: 'next', rows: [] })).toBe('ok')
+    expect(spool.append({ id: 'next', rows: 0, lines: '' })).toBe('ok')
     expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toEqual(['000000000001-next.json'])
   })
 })

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RAW_TTL_HOURS: '500' })).toThrow(/retention\.rawTtlHours \(RAW_TTL_HOURS\).*240/)
     expect(() => loadConfig({ COLLECTOR_PORT: 'eighty' })).toThrow(/collector\.port \(COLLECTOR_PORT\)/)
     expect(() => loadConfig({ IPV4_PREFIX_BITS: '32' })).toThrow(/ipv4PrefixBits.*24/)
+    for (const bad of ['10.0.0.0/33', '10.0.0', 'fe80::1::2', '::/129']) expect(() => loadConfig({ TRUSTED_PROXIES: bad })).toThrow(/trustedProxies.*CIDR/)
   })
   it('merges a JSON file under the environment and validates site time zones', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qa-config-'))

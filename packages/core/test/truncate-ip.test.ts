@@ -17,7 +17,9 @@ describe('truncateIp', () => {
     expect(truncateIp('2001:db8:abcd:12::1', { ipv4PrefixBits: 24, ipv6PrefixBits: 32 })).toBe('2001:db8::')
   })
   it('returns null for input that is not an address', () => {
-    for (const bad of ['', 'localhost', '300.1.1.1', '1.2.3', '2001:::1', '203.0.113.77; DROP TABLE']) expect(truncateIp(bad)).toBeNull()
+    for (const bad of ['', 'localhost', '300.1.1.1', '1.2.3', '1.2.3.4.', '1..2.3', '1.2.3.4444', '01.2.3.4', '2001:::1', '203.0.113.77; DROP TABLE']) expect(truncateIp(bad)).toBeNull()
+    expect(truncateIp('0.0.0.0')).toBe('0.0.0.0')
+    expect(truncateIp('255.255.255.255')).toBe('255.255.255.0')
   })
 })
 

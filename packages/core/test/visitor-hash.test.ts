@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { siteDay, visitorHash } from '../src/index.ts'
 
@@ -19,6 +19,15 @@ describe('visitorHash', () => {
     expect(visitorHash(today, 'other', '203.0.113.77', ua)).not.toBe(a)
     expect(visitorHash(today, 'site', '203.0.113.78', ua)).not.toBe(a)
     expect(visitorHash(today, 'site', '203.0.113.77', `${ua} x`)).not.toBe(a)
+  })
+
+  it('is HMAC-SHA256, for any salt length and long or non-ASCII user-agents', () => {
+    const reference = (salt: Buffer, message: string) => createHmac('sha256', salt).update(message).digest().readBigUInt64BE(0).toString()
+    for (const salt of [today, randomBytes(16), randomBytes(64), randomBytes(100)]) {
+      for (const agent of [ua, 'x'.repeat(5000), 'Mozilla/5.0 (Linux; Android 14; 小米 13) Ärger', '']) {
+        expect(visitorHash(salt, 'site', '2001:db8::1', agent)).toBe(reference(salt, `site|2001:db8::1|${agent}`))
+      }
+    }
   })
 })
 

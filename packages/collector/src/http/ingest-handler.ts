@@ -3,7 +3,7 @@ import { UmamiBodySchema, type Logger } from '@qa/core'
 import { parseEventBody, parseJson, type ParseResult } from '../pipeline/parse-body.ts'
 import { umamiToWire } from '../pipeline/umami-payload.ts'
 import type { PipelineDeps } from '../pipeline/process-event.ts'
-import { recordEvent, type IngestSink } from '../pipeline/record-event.ts'
+import { recordEvent, type IngestSink, type Recorded } from '../pipeline/record-event.ts'
 import { readBody } from './read-body.ts'
 import { corsHeaders, json, PIXEL } from './respond.ts'
 
@@ -33,19 +33,33 @@ const ACCEPTED_TYPES = /^(application\/json|text\/plain)\b/i
 export function createIngestHandler(opts: IngestOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined
-    const cors = corsHeaders(origin)
-    const isPixel = (req.url ?? '').split('?')[0] === PIXEL_PATH
-    route(req, opts)
-      .then((reply) => (isPixel ? sendPixel(res, reply) : json(res, reply.status, reply.body, { ...cors, ...reply.headers })))
-      .catch((err: unknown) => {
-        opts.logger.error({ err: { message: (err as Error).message } }, 'ingest failed')
-        if (!res.headersSent) json(res, 500, { error: 'internal error' }, cors)
-      })
+    const isPixel = pathOf(req) === PIXEL_PATH
+    const send = (reply: Reply) => {
+      if (isPixel) sendPixel(res, reply)
+      else json(res, reply.status, reply.body, reply.headers ? { ...corsHeaders(origin), ...reply.headers } : corsHeaders(origin))
+    }
+    const fail = (err: unknown) => {
+      opts.logger.error({ err: { message: (err as Error).message } }, 'ingest failed')
+      if (!res.headersSent) json(res, 500, { error: 'internal error' }, corsHeaders(origin))
+    }
+    try {
+      const reply = route(req, opts)
+      if (reply instanceof Promise) reply.then(send, fail)
+      else send(reply)
+    } catch (err) {
+      fail(err)
+    }
   }
 }
 
-async function route(req: IncomingMessage, opts: IngestOptions): Promise<Reply> {
-  const path = (req.url ?? '').split('?')[0]
+const pathOf = (req: IncomingMessage): string => {
+  const url = req.url ?? ''
+  const q = url.indexOf('?')
+  return q < 0 ? url : url.slice(0, q)
+}
+
+function route(req: IncomingMessage, opts: IngestOptions): Reply | Promise<Reply> {
+  const path = pathOf(req)
   if (path === PIXEL_PATH && req.method === 'GET') return decide(pixelEvent(req), req, opts)
   if (path !== EVENT_PATH && path !== UMAMI_PATH) return { status: 404, body: { error: 'not found' } }
   if (req.method === 'OPTIONS') {
@@ -61,9 +75,10 @@ async function route(req: IncomingMessage, opts: IngestOptions): Promise<Reply> 
     req.resume()
     return reject(opts, 415, 'content-type must be application/json or text/plain')
   }
-  const body = await readBody(req, opts.bodyLimitBytes)
-  if (!body.ok) return reject(opts, body.status, body.reason)
-  return decide(path === UMAMI_PATH ? parseUmami(body.body, opts) : parseEventBody(body.body), req, opts)
+  return readBody(req, opts.bodyLimitBytes).then((body) => {
+    if (!body.ok) return reject(opts, body.status, body.reason)
+    return decide(path === UMAMI_PATH ? parseUmami(body.body, opts) : parseEventBody(body.body), req, opts)
+  })
 }
 
 function parseUmami(body: Buffer, opts: IngestOptions): ParseResult {
@@ -77,9 +92,15 @@ function parseUmami(body: Buffer, opts: IngestOptions): ParseResult {
   return umamiToWire(umami.data, opts.umamiDomain)
 }
 
-async function decide(parsed: ParseResult, req: IncomingMessage, opts: IngestOptions): Promise<Reply> {
+function decide(parsed: ParseResult, req: IncomingMessage, opts: IngestOptions): Reply | Promise<Reply> {
   if (!parsed.ok) return reject(opts, 400, parsed.reason)
-  const r = await recordEvent(parsed.event, { peer: req.socket.remoteAddress, headers: req.headers }, opts.pipeline, opts.sink)
+  const r = recordEvent(parsed.event, { peer: req.socket.remoteAddress, headers: req.headers }, opts.pipeline, opts.sink)
+  return r instanceof Promise ? r.then(toReply) : toReply(r)
+}
+
+const ACCEPTED: Reply = { status: 202, body: { status: 'accepted' } }
+
+function toReply(r: Recorded): Reply {
   switch (r.kind) {
     case 'rejected':
       return { status: r.status, body: { error: r.reason } }
@@ -89,7 +110,7 @@ async function decide(parsed: ParseResult, req: IncomingMessage, opts: IngestOpt
       if (r.reason === 'bot') return { status: 403, body: { error: 'bot traffic is not counted' } }
       return { status: 202, body: { status: 'dropped', reason: r.reason } }
     case 'accepted':
-      return { status: 202, body: { status: 'accepted' } }
+      return ACCEPTED
     case 'unavailable':
       return { status: 503, body: { error: r.why === 'full' ? 'ingest buffer full, retry later' : 'shutting down' }, headers: { 'Retry-After': '1' } }
   }

@@ -43,9 +43,10 @@ const header = (h: string | string[] | undefined): string | undefined => (Array.
 /**
  * The ingest pipeline, in order: consent and bots -> site and origin -> IP truncation
  * and rate limit -> visitor hash -> enrichment -> the minimal row. The full IP and
- * user-agent never leave this function.
+ * user-agent never leave this function. Synchronous unless the day's salt has to be
+ * fetched, so the hot path allocates no promise.
  */
-export async function processEvent(event: WireEvent, ctx: RequestContext, deps: PipelineDeps): Promise<Outcome> {
+export function processEvent(event: WireEvent, ctx: RequestContext, deps: PipelineDeps): Outcome | Promise<Outcome> {
   const site = deps.resolveSite(event.d)
   if (!site) return { kind: 'reject', status: 404, reason: 'unknown site' }
   if (!originAllowed(site, header(ctx.headers.origin))) return { kind: 'reject', status: 403, reason: 'origin not allowed for this site' }
@@ -63,30 +64,38 @@ export async function processEvent(event: WireEvent, ctx: RequestContext, deps: 
   if (!page) return { kind: 'reject', status: 400, reason: 'u: not an http(s) URL' }
 
   const ts = deps.now()
-  const salt = await deps.salt(site, siteDay(ts, site.timezone))
-  const visitor_id = visitorHash(salt, site.id, ip, ua)
-  const referrer = classifyReferrer(event.r, page.hostname, page.utm_source)
-
-  return {
-    kind: 'accept',
-    row: {
-      ts,
-      site_id: site.id,
-      visitor_id,
-      name: event.n,
-      ...page,
-      ...referrer,
-      browser: agent.browser,
-      browser_version: agent.browser_version,
-      os: agent.os,
-      os_version: agent.os_version,
-      device: agent.device,
-      country: deps.country(truncated),
-      screen_class: screenClass(event.w),
-      language: primaryLanguage(header(ctx.headers['accept-language'])),
-      engagement_ms: event.e ?? 0,
-      scroll_depth: event.sd ?? 0,
-      props: sanitiseProps(event.p),
-    },
+  const accept = (salt: Buffer): Outcome => {
+    const referrer = classifyReferrer(event.r, page.hostname, page.utm_source)
+    return {
+      kind: 'accept',
+      row: {
+        ts,
+        site_id: site.id,
+        visitor_id: visitorHash(salt, site.id, ip, ua),
+        name: event.n,
+        hostname: page.hostname,
+        path: page.path,
+        referrer_host: referrer.referrer_host,
+        source: referrer.source,
+        utm_source: page.utm_source,
+        utm_medium: page.utm_medium,
+        utm_campaign: page.utm_campaign,
+        utm_term: page.utm_term,
+        utm_content: page.utm_content,
+        browser: agent.browser,
+        browser_version: agent.browser_version,
+        os: agent.os,
+        os_version: agent.os_version,
+        device: agent.device,
+        country: deps.country(truncated),
+        screen_class: screenClass(event.w),
+        language: primaryLanguage(header(ctx.headers['accept-language'])),
+        engagement_ms: event.e ?? 0,
+        scroll_depth: event.sd ?? 0,
+        props: sanitiseProps(event.p),
+      },
+    }
   }
+  const salt = deps.salt(site, siteDay(ts, site.timezone))
+  return Buffer.isBuffer(salt) ? accept(salt) : salt.then(accept)
 }

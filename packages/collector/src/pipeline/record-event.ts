@@ -14,9 +14,16 @@ export type Recorded =
   | { kind: 'rejected'; status: 400 | 403 | 404; reason: string }
   | { kind: 'unavailable'; why: 'full' | 'closed' }
 
-/** Runs one event through the pipeline and hands the outcome to the sink: shared by HTTP and server-side tracking. */
-export async function recordEvent(event: WireEvent, ctx: RequestContext, pipeline: PipelineDeps, sink: IngestSink): Promise<Recorded> {
-  const outcome = await processEvent(event, ctx, pipeline)
+/**
+ * Runs one event through the pipeline and hands the outcome to the sink: shared by HTTP
+ * and server-side tracking. Synchronous whenever the pipeline is.
+ */
+export function recordEvent(event: WireEvent, ctx: RequestContext, pipeline: PipelineDeps, sink: IngestSink): Recorded | Promise<Recorded> {
+  const outcome = processEvent(event, ctx, pipeline)
+  return outcome instanceof Promise ? outcome.then((o) => settle(o, sink)) : settle(outcome, sink)
+}
+
+function settle(outcome: Outcome, sink: IngestSink): Recorded {
   switch (outcome.kind) {
     case 'reject':
       sink.invalid()

@@ -1,10 +1,12 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 
-export interface SpooledBatch<T> {
+export interface SpooledBatch {
   /** Also the insert deduplication token: a replayed batch is never counted twice. */
   id: string
-  rows: T[]
+  rows: number
+  /** The rows as the store takes them: JSONCompactEachRow lines. */
+  lines: string
 }
 
 /**
@@ -12,7 +14,7 @@ export interface SpooledBatch<T> {
  * written to a temporary name, fsynced, then renamed, so a crash leaves either the whole
  * batch or nothing. Bounded by `maxBytes`; a full spool (or a full disk) says so.
  */
-export class Spool<T> {
+export class Spool {
   private seq = 0
   private bytes = 0
 
@@ -41,7 +43,7 @@ export class Spool<T> {
     return this.files().length
   }
 
-  append(batch: SpooledBatch<T>): 'ok' | 'full' {
+  append(batch: SpooledBatch): 'ok' | 'full' {
     const body = Buffer.from(JSON.stringify(batch))
     if (this.bytes + body.length > this.maxBytes) return 'full'
     const name = `${String(++this.seq).padStart(12, '0')}-${batch.id}.json`
@@ -68,10 +70,10 @@ export class Spool<T> {
   }
 
   /** The oldest batch, or undefined. */
-  peek(): (SpooledBatch<T> & { file: string }) | undefined {
+  peek(): (SpooledBatch & { file: string }) | undefined {
     const file = this.files()[0]
     if (!file) return undefined
-    return { ...(JSON.parse(readFileSync(join(this.dir, file), 'utf8')) as SpooledBatch<T>), file }
+    return { ...(JSON.parse(readFileSync(join(this.dir, file), 'utf8')) as SpooledBatch), file }
   }
 
   /** Removes a batch the store has taken. */

@@ -1,4 +1,6 @@
+import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
+import { isIpAddress } from '../privacy/truncate-ip.ts'
 
 const hostname = z
   .string()
@@ -41,7 +43,17 @@ export const SiteSchema = z.object({
   minGroupSize: z.number().int().min(1).max(1000).optional(),
 })
 
-const ipCidr = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'an IP address or CIDR such as 10.0.0.0/8')
+function isAddressOrCidr(s: string): boolean {
+  if (!s.includes('/')) return isIpAddress(s)
+  try {
+    ipaddr.parseCIDR(s)
+    return isIpAddress(s.split('/')[0]!)
+  } catch {
+    return false
+  }
+}
+
+const ipCidr = z.string().refine(isAddressOrCidr, 'an IP address or CIDR such as 10.0.0.0/8')
 
 export const ConfigSchema = z.object({
   /** Embedded ClickHouse data directory. */

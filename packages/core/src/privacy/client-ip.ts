@@ -1,30 +1,23 @@
 import ipaddr from 'ipaddr.js'
-import { isIpAddress } from './truncate-ip.ts'
-
-type Range = [ipaddr.IPv4 | ipaddr.IPv6, number]
+import { addressBytes, samePrefix, type AddressBytes } from './truncate-ip.ts'
 
 export type TrustedProxies = (ip: string) => boolean
 
 /** Compiles a list of addresses and CIDRs into a membership test. */
 export function trustedProxyMatcher(list: readonly string[]): TrustedProxies {
-  const ranges: Range[] = list.map((entry) => {
-    if (entry.includes('/')) return ipaddr.parseCIDR(entry)
-    const addr = ipaddr.process(entry)
-    return [addr, addr.kind() === 'ipv4' ? 32 : 128]
+  const ranges: [AddressBytes, number][] = list.map((entry) => {
+    if (entry.includes('/')) {
+      const [net, bits] = ipaddr.parseCIDR(entry)
+      // A v4 range written as mapped IPv6 (::ffff:10.0.0.0/104) matches the IPv4 it carries.
+      return net.kind() === 'ipv6' && (net as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96 ? [(net as ipaddr.IPv6).toIPv4Address().toByteArray(), bits - 96] : [net.toByteArray(), bits]
+    }
+    const bytes = addressBytes(entry)!
+    return [bytes, bytes.length * 8]
   })
   if (ranges.length === 0) return () => false
-  // Peers are a handful of proxies: remember their verdicts (bounded, cleared when full).
-  const seen = new Map<string, boolean>()
   return (ip) => {
-    const known = seen.get(ip)
-    if (known !== undefined) return known
-    const trusted = isIpAddress(ip) && ranges.some(([net, bits]) => {
-      const addr = ipaddr.process(ip)
-      return net.kind() === addr.kind() && addr.match(net, bits)
-    })
-    if (seen.size >= 1024) seen.clear()
-    seen.set(ip, trusted)
-    return trusted
+    const bytes = addressBytes(ip)
+    return bytes !== undefined && ranges.some(([net, bits]) => samePrefix(bytes, net, bits))
   }
 }
 
@@ -33,11 +26,16 @@ export function trustedProxyMatcher(list: readonly string[]): TrustedProxies {
  * case X-Forwarded-For is walked from the right past every trusted hop.
  */
 export function clientIp(peer: string | undefined, forwardedFor: string | undefined, trusted: TrustedProxies): string | undefined {
-  if (!peer || !trusted(peer) || !forwardedFor) return peer
-  const hops = forwardedFor.split(',').map((h) => h.trim()).filter(Boolean)
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i]!
-    if (!trusted(hop)) return isIpAddress(hop) ? hop : undefined
+  if (!peer || !forwardedFor || !trusted(peer)) return peer
+  let end = forwardedFor.length
+  let first: string | undefined
+  while (end > 0) {
+    const comma = forwardedFor.lastIndexOf(',', end - 1)
+    const hop = forwardedFor.slice(comma + 1, end).trim()
+    end = comma < 0 ? 0 : comma
+    if (!hop) continue
+    first = hop
+    if (!trusted(hop)) return addressBytes(hop) ? hop : undefined
   }
-  return hops[0] ?? peer
+  return first ?? peer
 }

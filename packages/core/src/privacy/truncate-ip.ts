@@ -7,21 +7,22 @@ export interface TruncationBits {
 
 export const DEFAULT_TRUNCATION: TruncationBits = { ipv4PrefixBits: 24, ipv6PrefixBits: 48 }
 
+/** An address as bytes: 4 for IPv4 (IPv4-mapped IPv6 included), 16 for IPv6. */
+export type AddressBytes = number[]
+
 /**
  * Zeroes the host part of an address: IPv4 to /24 and IPv6 to /48 by default.
  * IPv4-mapped IPv6 (::ffff:a.b.c.d) is treated as the IPv4 it carries.
  * Returns null for anything that is not an address.
  */
 export function truncateIp(ip: string, bits: TruncationBits = DEFAULT_TRUNCATION): string | null {
-  const quad = dottedQuad(ip)
-  if (quad) return truncateBytes(quad, bits.ipv4PrefixBits).join('.')
-  if (!isIpAddress(ip)) return null
-  const addr = ipaddr.process(ip)
-  const keep = addr.kind() === 'ipv4' ? bits.ipv4PrefixBits : bits.ipv6PrefixBits
-  return ipaddr.fromByteArray(truncateBytes(addr.toByteArray(), keep)).toString()
+  const bytes = addressBytes(ip)
+  if (!bytes) return null
+  if (bytes.length === 4) return truncateBytes(bytes, bits.ipv4PrefixBits).join('.')
+  return ipaddr.fromByteArray(truncateBytes(bytes, bits.ipv6PrefixBits)).toString()
 }
 
-function truncateBytes(bytes: number[], keep: number): number[] {
+function truncateBytes(bytes: AddressBytes, keep: number): AddressBytes {
   for (let i = 0; i < bytes.length; i++) {
     const bitsBefore = i * 8
     if (bitsBefore >= keep) bytes[i] = 0
@@ -30,16 +31,53 @@ function truncateBytes(bytes: number[], keep: number): number[] {
   return bytes
 }
 
-const QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
+/** Whether the first `bits` bits of two addresses of the same family agree. */
+export function samePrefix(a: AddressBytes, b: AddressBytes, bits: number): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i * 8 < bits; i++) {
+    const left = bits - i * 8
+    const mask = left >= 8 ? 0xff : (0xff << (8 - left)) & 0xff
+    if ((a[i]! & mask) !== (b[i]! & mask)) return false
+  }
+  return true
+}
 
-/** The hot path's plain IPv4 ("203.0.113.7"), parsed without exceptions; else undefined. */
-function dottedQuad(ip: string): number[] | undefined {
-  const m = QUAD.exec(ip)
-  if (!m) return undefined
-  const bytes = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])]
-  // Leading zeros are octal to some parsers: leave those to ipaddr's stricter rules.
-  if (bytes.some((b) => b > 255) || /(^|\.)0\d/.test(ip)) return undefined
-  return bytes
+/** The bytes of a dotted-quad IPv4 or an IPv6 address; undefined for anything else (legacy forms such as "1.2.3" included). */
+export function addressBytes(ip: string): AddressBytes | undefined {
+  const quad = dottedQuad(ip)
+  if (quad) return quad
+  if (!ip.includes(':')) return ipaddr.IPv4.isValidFourPartDecimal(ip) ? ipaddr.IPv4.parse(ip).toByteArray() : undefined
+  // One parse (isValid then parse would be two); only a malformed address pays for the exception.
+  let addr: ipaddr.IPv6
+  try {
+    addr = ipaddr.IPv6.parse(ip)
+  } catch {
+    return undefined
+  }
+  return addr.isIPv4MappedAddress() ? addr.toIPv4Address().toByteArray() : addr.toByteArray()
+}
+
+/** The hot path's plain IPv4 ("203.0.113.7"), read without a regular expression or exceptions. */
+function dottedQuad(ip: string): AddressBytes | undefined {
+  if (ip.length < 7 || ip.length > 15) return undefined
+  const bytes: AddressBytes = [0, 0, 0, 0]
+  let part = 0
+  let digits = 0
+  let value = 0
+  for (let i = 0; i <= ip.length; i++) {
+    const c = i < ip.length ? ip.charCodeAt(i) : 46
+    if (c === 46) {
+      // Leading zeros are octal to some parsers: leave those to ipaddr's stricter rules.
+      if (digits === 0 || value > 255 || part > 3 || (digits > 1 && ip.charCodeAt(i - digits) === 48)) return undefined
+      bytes[part++] = value
+      digits = 0
+      value = 0
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      value = value * 10 + (c - 48)
+      digits++
+    } else return undefined
+  }
+  return part === 4 ? bytes : undefined
 }
 
 /** True for a dotted-quad IPv4 or an IPv6 address; legacy forms such as "1.2.3" are refused. */
