@@ -4,6 +4,7 @@ import { Readable } from 'node:stream'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import type { Config } from '../config/schema.ts'
+import { lowerEngineThreadPriority } from './engine-threads.ts'
 
 export interface Store {
   client: ClickHouseClient
@@ -61,5 +62,13 @@ export async function createStore(config: Pick<Config, 'dataDir' | 'clickhouse'>
   const insertLines = async ({ table, columns, body, dedupToken }: LinesInsert) => {
     await connection.chdb.rawInsert({ table, columns, values: body, format: 'JSONCompactEachRow', settings: insertSettings(dedupToken) })
   }
-  return { client, kind: 'embedded', database: 'default', dataDir, insertLines, close: () => client.close() }
+  // The engine starts threads as it needs them: keep lowering the new ones.
+  lowerEngineThreadPriority()
+  const renice = setInterval(lowerEngineThreadPriority, 5_000)
+  renice.unref()
+  const close = () => {
+    clearInterval(renice)
+    return client.close()
+  }
+  return { client, kind: 'embedded', database: 'default', dataDir, insertLines, close }
 }
