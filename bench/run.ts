@@ -20,7 +20,7 @@ const [overload] = await runIngestBench({ durationS: full ? 30 : 6, connections:
 log('rollup and purge of a seeded day')
 const rollup = await runRollupBench({ pageviews: full ? 500_000 : 100_000, log })
 log('stats API over 13 months of aggregates')
-const queries = await runQueryBench({ iterations: full ? 50 : 10, pairValues: 20, log })
+const queries = await runQueryBench({ iterations: full ? 50 : 20, pairValues: 20, log })
 
 const by = (t: string) => ingest.find((r) => r.target === t)!
 const ratio = (a: TargetResult, b: TargetResult) => Number((a.reqPerSec / b.reqPerSec).toFixed(3))

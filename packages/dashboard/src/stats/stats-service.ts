@@ -30,20 +30,22 @@ const COLUMNS = {
 /**
  * A range read as its whole months from the monthly table and its other days from the
  * daily one: a year is 13 partitions, not 395. `dated` adds the bucket date as `d`.
- * Parameters: site, from, to, mfrom, mto.
+ * Parameters: site, from, to, mfrom, mto, each name followed by `suffix` (two ranges
+ * in one query use two suffixes).
  */
-function spanning(table: keyof typeof COLUMNS, dated = false): string {
+function spanning(table: keyof typeof COLUMNS, dated = false, suffix = ''): string {
   const d = (column: string) => (dated ? `${column} AS d, ` : '')
+  const [from, to, mfrom, mto] = ['from', 'to', 'mfrom', 'mto'].map((n) => `{${n}${suffix}:Date}`)
   return `(SELECT ${d('day')}${COLUMNS[table]} FROM agg_${table}_daily
-            WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date} AND NOT (day BETWEEN {mfrom:Date} AND addDays(addMonths({mto:Date}, 1), -1))
+            WHERE site_id = {site:String} AND day BETWEEN ${from} AND ${to} AND NOT (day BETWEEN ${mfrom} AND addDays(addMonths(${mto}, 1), -1))
            UNION ALL
            SELECT ${d('month')}${COLUMNS[table]} FROM agg_${table}_monthly
-            WHERE site_id = {site:String} AND month BETWEEN {mfrom:Date} AND {mto:Date})`
+            WHERE site_id = {site:String} AND month BETWEEN ${mfrom} AND ${mto})`
 }
 
-function rangeParams(site: Site, range: DayRange): Record<string, unknown> {
+function rangeParams(site: Site, range: DayRange, suffix = ''): Record<string, unknown> {
   const m = wholeMonths(range)
-  return { site: site.id, from: range.from, to: range.to, mfrom: m.monthFrom, mto: m.monthTo }
+  return { site: site.id, [`from${suffix}`]: range.from, [`to${suffix}`]: range.to, [`mfrom${suffix}`]: m.monthFrom, [`mto${suffix}`]: m.monthTo }
 }
 
 const num = (row: Record<string, unknown>): Totals => Object.fromEntries(METRIC_NAMES.map((m) => [m, Number(row[m] ?? 0)])) as Totals
@@ -63,28 +65,26 @@ export class StatsService {
     return (await this.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { prefer_column_name_to_alias: 1 } })).json<T>()
   }
 
-  private async totals(site: Site, range: DayRange, filter: ReturnType<typeof parseFilter>): Promise<Totals> {
-    const base = rangeParams(site, range)
-    const [row] = filter
-      ? await this.rows<Record<string, unknown>>(
-          `SELECT ${metricColumns()} FROM ${spanning('breakdown')}
-           WHERE filter_dimension = '' AND dimension = {dim:String} AND value = {value:String}`,
-          { ...base, dim: filter.dimension, value: filter.value },
-        )
-      : await this.rows<Record<string, unknown>>(`SELECT ${metricColumns()} FROM ${spanning('totals')}`, base)
-    return num(row ?? {})
+  /** Totals of each range, in one query: a comparison costs no second round trip. */
+  private async totals(site: Site, ranges: DayRange[], filter: ReturnType<typeof parseFilter>): Promise<Totals[]> {
+    const where = filter ? "WHERE filter_dimension = '' AND dimension = {dim:String} AND value = {value:String}" : ''
+    const sql = ranges
+      .map((_, i) => `SELECT ${i} AS range_index, ${metricColumns()} FROM ${spanning(filter ? 'breakdown' : 'totals', false, `_${i}`)} ${where}`)
+      .join(' UNION ALL ')
+    const params = Object.assign({}, ...ranges.map((r, i) => rangeParams(site, r, `_${i}`)), filter ? { dim: filter.dimension, value: filter.value } : {})
+    const rows = await this.rows<Record<string, unknown>>(sql, params)
+    return ranges.map((_, i) => num(rows.find((r) => Number(r.range_index) === i) ?? {}))
   }
 
   async topline(site: Site, p: StatsParams, now: number): Promise<Topline> {
     const range = periodRange(p, now, site.timezone)
     const filter = parseFilter(p.filter)
-    const totals = await this.totals(site, range, filter)
-    const result: Topline = { range, totals, visitorsSummedDaily: range.days > 1 }
-    if (p.compare === 'previous') {
-      const prev = previousRange(range)
-      const prevTotals = await this.totals(site, prev, filter)
+    const prev = p.compare === 'previous' ? previousRange(range) : undefined
+    const [totals, prevTotals] = await this.totals(site, prev ? [range, prev] : [range], filter)
+    const result: Topline = { range, totals: totals!, visitorsSummedDaily: range.days > 1 }
+    if (prev && prevTotals) {
       const change = Object.fromEntries(
-        METRIC_NAMES.map((m) => [m, prevTotals[m] === 0 ? null : Math.round(((totals[m] - prevTotals[m]) / prevTotals[m]) * 1000) / 10]),
+        METRIC_NAMES.map((m) => [m, prevTotals[m] === 0 ? null : Math.round(((totals![m] - prevTotals[m]) / prevTotals[m]) * 1000) / 10]),
       ) as Record<Metric, number | null>
       result.previous = { range: prev, totals: prevTotals, change }
     }
