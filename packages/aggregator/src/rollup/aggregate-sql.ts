@@ -63,20 +63,24 @@ export function breakdownSql(filterDimensions: readonly VisitDimension[]): strin
   const visitDims = tupleList(Object.keys(VISIT_DIMENSIONS))
   const filters = filterTuples(filterDimensions)
   // Small filter values arrive as "dimension=value" keys; dimension names contain no "=".
-  const fv = "if(has({small_filters:Array(String)}, concat(f.1, '=', f.2)), '" + OTHER + "', f.2)"
+  const fv = "if(concat(f.1, '=', f.2) IN {small_filters:Array(String)}, '" + OTHER + "', f.2)"
   return `
 INSERT INTO agg_breakdown_daily_staging
   (site_id, day, filter_dimension, filter_value, dimension, value, visitors, visits, pageviews, bounces, duration_s, events, engagement_ms, engagements)
 SELECT {site:String}, {day:Date}, fdim, fv, dim, if(finalizeAggregation(st) < {k:UInt32}, '${OTHER}', val) AS v,
   uniqExactMerge(st), sum(visits), sum(pageviews), sum(bounces), sum(duration_s), sum(events), sum(engagement_ms), sum(engagements)
 FROM (
-  SELECT f.1 AS fdim, ${fv} AS fv, d.1 AS dim, d.2 AS val, uniqExactState(visitor_id) AS st,
+  SELECT fdim, fv, d.1 AS dim, d.2 AS val, uniqExactState(visitor_id) AS st,
     count() AS visits, sum(v_pageviews) AS pageviews, sum(v_bounce) AS bounces, sum(v_duration_s) AS duration_s,
     sum(v_events) AS events, sum(v_engagement_ms) AS engagement_ms, sum(v_engagements) AS engagements
-  FROM rollup_work
-  ARRAY JOIN [${visitDims}] AS d
-  ARRAY JOIN [${filters}] AS f
-  WHERE ${THIS_DAY} AND first_in_visit = 1 AND f.1 != d.1
+  FROM (
+    -- The filter value is decided once per visit and filter, not once per dimension too.
+    SELECT visitor_id, v_pageviews, v_bounce, v_duration_s, v_events, v_engagement_ms, v_engagements, dims, f.1 AS fdim, ${fv} AS fv
+    FROM (SELECT *, [${visitDims}] AS dims FROM rollup_work WHERE ${THIS_DAY} AND first_in_visit = 1)
+    ARRAY JOIN [${filters}] AS f
+  )
+  ARRAY JOIN dims AS d
+  WHERE fdim != d.1
   GROUP BY fdim, fv, dim, val
   UNION ALL
   SELECT f.1 AS fdim, ${fv} AS fv, 'page' AS dim, path AS val, uniqExactState(visitor_id) AS st,
