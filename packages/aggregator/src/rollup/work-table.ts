@@ -30,42 +30,42 @@ WITH
     FROM gaps
   ),
   visits AS (
-    SELECT visitor_id, visit_no,
-      argMin(hostname, (ts, name, path)) AS v_hostname,
-      argMin(source, (ts, name, path)) AS v_source,
-      argMin(referrer_host, (ts, name, path)) AS v_referrer,
-      argMin(utm_source, (ts, name, path)) AS v_utm_source,
-      argMin(utm_medium, (ts, name, path)) AS v_utm_medium,
-      argMin(utm_campaign, (ts, name, path)) AS v_utm_campaign,
-      argMin(utm_term, (ts, name, path)) AS v_utm_term,
-      argMin(utm_content, (ts, name, path)) AS v_utm_content,
-      argMin(country, (ts, name, path)) AS v_country,
-      argMin(browser, (ts, name, path)) AS v_browser,
-      argMin(browser_version, (ts, name, path)) AS v_browser_version,
-      argMin(os, (ts, name, path)) AS v_os,
-      argMin(os_version, (ts, name, path)) AS v_os_version,
-      argMin(device, (ts, name, path)) AS v_device,
-      argMin(screen_class, (ts, name, path)) AS v_screen,
-      argMin(language, (ts, name, path)) AS v_language,
-      argMinIf(path, (ts, path), name = 'pageview') AS v_entry_page,
-      argMaxIf(path, (ts, path), name = 'pageview') AS v_exit_page,
-      toUInt32(countIf(name = 'pageview')) AS v_pageviews,
-      countIf(name NOT IN ('pageview', 'engagement')) AS customs,
-      toUInt8(v_pageviews <= 1 AND customs = 0 AND sumIf(engagement_ms, name = 'engagement') < {bounce_ms:UInt32}) AS v_bounce,
-      toUInt32(dateDiff('second', min(ts), max(ts))) AS v_duration_s,
-      toUInt32(customs) AS v_events,
-      sumIf(engagement_ms, name = 'engagement') AS v_engagement_ms,
-      toUInt32(countIf(name = 'engagement')) AS v_engagements
+    -- The visit's attributes as window aggregates: one pass over the numbered hits (a CTE
+    -- read twice, by a GROUP BY and a JOIN, is computed twice).
+    SELECT *,
+      argMin(hostname, (ts, name, path)) OVER visit AS v_hostname,
+      argMin(source, (ts, name, path)) OVER visit AS v_source,
+      argMin(referrer_host, (ts, name, path)) OVER visit AS v_referrer,
+      argMin(utm_source, (ts, name, path)) OVER visit AS v_utm_source,
+      argMin(utm_medium, (ts, name, path)) OVER visit AS v_utm_medium,
+      argMin(utm_campaign, (ts, name, path)) OVER visit AS v_utm_campaign,
+      argMin(utm_term, (ts, name, path)) OVER visit AS v_utm_term,
+      argMin(utm_content, (ts, name, path)) OVER visit AS v_utm_content,
+      argMin(country, (ts, name, path)) OVER visit AS v_country,
+      argMin(browser, (ts, name, path)) OVER visit AS v_browser,
+      argMin(browser_version, (ts, name, path)) OVER visit AS v_browser_version,
+      argMin(os, (ts, name, path)) OVER visit AS v_os,
+      argMin(os_version, (ts, name, path)) OVER visit AS v_os_version,
+      argMin(device, (ts, name, path)) OVER visit AS v_device,
+      argMin(screen_class, (ts, name, path)) OVER visit AS v_screen,
+      argMin(language, (ts, name, path)) OVER visit AS v_language,
+      argMinIf(path, (ts, path), name = 'pageview') OVER visit AS v_entry_page,
+      argMaxIf(path, (ts, path), name = 'pageview') OVER visit AS v_exit_page,
+      toUInt32(countIf(name = 'pageview') OVER visit) AS v_pageviews,
+      toUInt8(countIf(name = 'pageview') OVER visit <= 1 AND countIf(name NOT IN ('pageview', 'engagement')) OVER visit = 0 AND sumIf(engagement_ms, name = 'engagement') OVER visit < {bounce_ms:UInt32}) AS v_bounce,
+      toUInt32(dateDiff('second', min(ts) OVER visit, max(ts) OVER visit)) AS v_duration_s,
+      toUInt32(countIf(name NOT IN ('pageview', 'engagement')) OVER visit) AS v_events,
+      sumIf(engagement_ms, name = 'engagement') OVER visit AS v_engagement_ms,
+      toUInt32(countIf(name = 'engagement') OVER visit) AS v_engagements
     FROM numbered
-    GROUP BY visitor_id, visit_no
-    HAVING v_pageviews + customs > 0
+    WINDOW visit AS (PARTITION BY visitor_id, visit_no)
   )
 SELECT
-  {site:String} AS site_id, {day:Date} AS day, n.ts, n.visitor_id, n.visit_no, toUInt8(n.first_in_visit), n.name, n.path,
-  n.engagement_ms, n.props,
-  v.v_hostname, v.v_source, v.v_referrer, v.v_utm_source, v.v_utm_medium, v.v_utm_campaign, v.v_utm_term, v.v_utm_content,
-  v.v_country, v.v_browser, v.v_browser_version, v.v_os, v.v_os_version, v.v_device, v.v_screen, v.v_language,
-  v.v_entry_page, v.v_exit_page, v.v_pageviews, v.v_bounce, v.v_duration_s, v.v_events, v.v_engagement_ms, v.v_engagements
-FROM numbered AS n
-INNER JOIN visits AS v ON n.visitor_id = v.visitor_id AND n.visit_no = v.visit_no
+  {site:String} AS site_id, {day:Date} AS day, ts, visitor_id, visit_no, toUInt8(first_in_visit), name, path,
+  engagement_ms, props,
+  v_hostname, v_source, v_referrer, v_utm_source, v_utm_medium, v_utm_campaign, v_utm_term, v_utm_content,
+  v_country, v_browser, v_browser_version, v_os, v_os_version, v_device, v_screen, v_language,
+  v_entry_page, v_exit_page, v_pageviews, v_bounce, v_duration_s, v_events, v_engagement_ms, v_engagements
+FROM visits
+WHERE v_pageviews + v_events > 0
 `
