@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import autocannon from 'autocannon'
 import { loadCorpus } from './lib/corpus.ts'
-import { rssMiB } from './lib/process-stats.ts'
+import { cpuSeconds, rssMiB } from './lib/process-stats.ts'
 import { buildRequests } from './lib/requests.ts'
 
 export const TARGETS = ['bare-node', 'collector', 'bare-express', 'collector-express'] as const
@@ -18,6 +18,8 @@ export interface TargetResult {
   rssStartMiB: number
   rssEndMiB: number
   rssMaxMiB: number
+  /** CPU per request over the measured run: the whole server process, its event-loop thread, and the load generator. */
+  cpuUsPerRequest: { server: number; eventLoop: number; loadGenerator: number }
   final: Record<string, unknown>
 }
 
@@ -64,8 +66,13 @@ export async function runIngestBench(opts: { durationS: number; connections: num
       const rssStart = rssMiB(child.pid!)
       let rssMax = rssStart
       const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMiB(child.pid!))), 500)
+      const cpuBefore = cpuSeconds(child.pid!)
+      const ownBefore = process.cpuUsage()
       const r = await load(port, opts.durationS, opts.connections, requests)
+      const own = process.cpuUsage(ownBefore)
+      const cpuAfter = cpuSeconds(child.pid!)
       clearInterval(sampler)
+      const perRequest = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, r.requests.total))
       const rssEnd = rssMiB(child.pid!)
       child.kill('SIGTERM')
       const result: TargetResult = {
@@ -79,10 +86,15 @@ export async function runIngestBench(opts: { durationS: number; connections: num
         rssStartMiB: Math.round(rssStart),
         rssEndMiB: Math.round(rssEnd),
         rssMaxMiB: Math.round(rssMax),
+        cpuUsPerRequest: {
+          server: perRequest(cpuAfter.process - cpuBefore.process),
+          eventLoop: perRequest(cpuAfter.main - cpuBefore.main),
+          loadGenerator: perRequest((own.user + own.system) / 1e6),
+        },
         final: await final,
       }
       results.push(result)
-      log(`${target.padEnd(18)} ${String(result.reqPerSec).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  non-2xx ${result.non2xx}  RSS ${result.rssStartMiB}->${result.rssEndMiB} MiB`)
+      log(`${target.padEnd(18)} ${String(result.reqPerSec).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  non-2xx ${result.non2xx}  CPU/req ${result.cpuUsPerRequest.server} us (loop ${result.cpuUsPerRequest.eventLoop}, loadgen ${result.cpuUsPerRequest.loadGenerator})  RSS ${result.rssStartMiB}->${result.rssEndMiB} MiB`)
     } finally {
       if (child.exitCode === null) child.kill('SIGTERM')
       await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(undefined)))

@@ -52,7 +52,8 @@ log(`results: bench/results/${name}.json, bench/results/${name}.md (${summary.du
 
 function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string {
   const rows = s.ingest.map(
-    (t) => `| ${t.target} | ${t.reqPerSec} | ${t.p50Ms} | ${t.p99Ms} | ${t.errors} | ${t.non2xx} | ${t.rssStartMiB} → ${t.rssEndMiB} (max ${t.rssMaxMiB}) | ${t.final.accepted ?? '–'} | ${t.final.stored ?? '–'} |`,
+    (t) =>
+      `| ${t.target} | ${t.reqPerSec} | ${t.p50Ms} | ${t.p99Ms} | ${t.errors} | ${t.non2xx} | ${t.cpuUsPerRequest.server} (${t.cpuUsPerRequest.eventLoop}) | ${t.cpuUsPerRequest.loadGenerator} | ${t.rssStartMiB} → ${t.rssEndMiB} (max ${t.rssMaxMiB}) | ${t.final.accepted ?? '–'} | ${t.final.stored ?? '–'} |`,
   )
   return [
     `# Benchmark: ${s.name} (${s.at})`,
@@ -61,8 +62,8 @@ function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string 
     '',
     '## Ingest (autocannon, 64 connections, corpus of real user-agents, ~5% bots)',
     '',
-    '| target | req/s | p50 ms | p99 ms | errors | non-2xx (bots get 403) | RSS MiB | accepted | stored |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| target | req/s | p50 ms | p99 ms | errors | non-2xx (bots get 403) | server CPU µs/req (event loop) | load generator CPU µs/req | RSS MiB | accepted | stored |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     `- standalone collector / bare node:http: **${s.ratios.standaloneVsBareNode}**`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { maskIpText, truncateIp } from '../src/index.ts'
+import { isIpAddress, maskIpText, truncateIp } from '../src/index.ts'
 
 describe('truncateIp', () => {
   it('keeps /24 of IPv4 by default', () => {
@@ -20,6 +20,13 @@ describe('truncateIp', () => {
     for (const bad of ['', 'localhost', '300.1.1.1', '1.2.3', '1.2.3.4.', '1..2.3', '1.2.3.4444', '01.2.3.4', '2001:::1', '203.0.113.77; DROP TABLE']) expect(truncateIp(bad)).toBeNull()
     expect(truncateIp('0.0.0.0')).toBe('0.0.0.0')
     expect(truncateIp('255.255.255.255')).toBe('255.255.255.0')
+  })
+})
+
+describe('isIpAddress', () => {
+  it('knows addresses from text with colons and dots', () => {
+    expect(['203.0.113.7', '::1', '2001:db8::1', 'fe80::1%eth0', '::ffff:203.0.113.7'].map(isIpAddress)).toEqual([true, true, true, true, true])
+    expect(['https://example.com/a', '12:30', '1.2.3', 'a:b:c', '2001:db8::g', ''].map(isIpAddress)).toEqual([false, false, false, false, false, false])
   })
 })
 

@@ -83,6 +83,10 @@ function dottedQuad(ip: string): AddressBytes | undefined {
 /** True for a dotted-quad IPv4 or an IPv6 address; legacy forms such as "1.2.3" are refused. */
 export function isIpAddress(value: string): boolean {
   // Route by shape: ipaddr's validators throw and catch internally on a mismatch, which
-  // costs a stack trace per call on the hot path.
-  return value.includes(':') ? ipaddr.IPv6.isValid(value) : ipaddr.IPv4.isValidFourPartDecimal(value)
+  // costs a stack trace per call on the hot path (URLs and times in props have colons too).
+  if (!value.includes(':')) return ipaddr.IPv4.isValidFourPartDecimal(value)
+  return IPV6_SHAPE.test(value) && ipaddr.IPv6.isValid(value)
 }
+
+/** Hex groups, colons, an embedded dotted quad and a zone id: anything else is not IPv6. */
+const IPV6_SHAPE = /^[0-9a-fA-F:.]{2,45}(%[\w.-]{1,64})?$/
