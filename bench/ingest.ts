@@ -25,8 +25,11 @@ export interface TargetResult {
 
 const ROOT = new URL('../', import.meta.url).pathname
 
-function startTarget(target: Target): Promise<{ child: ChildProcess; port: number; final: Promise<Record<string, unknown>> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/target-server.ts', target], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+function startTarget(target: Target, cpu?: number): Promise<{ child: ChildProcess; port: number; final: Promise<Record<string, unknown>> }> {
+  const command = [process.execPath, '--import', 'tsx', 'bench/lib/target-server.ts', target]
+  // Pinned, the server (its engine threads included) has one core and the load generator the other.
+  const [file, ...args] = cpu === undefined ? command : ['taskset', '-c', String(cpu), ...command]
+  const child = spawn(file!, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   let resolveFinal: (v: Record<string, unknown>) => void
   const final = new Promise<Record<string, unknown>>((r) => (resolveFinal = r))
@@ -55,12 +58,19 @@ function load(port: number, durationS: number, connections: number, requests: Re
 }
 
 /** Runs each target in its own process under the same load, one after another. */
-export async function runIngestBench(opts: { durationS: number; connections: number; targets?: readonly Target[]; log?: (s: string) => void }): Promise<TargetResult[]> {
+export async function runIngestBench(opts: {
+  durationS: number
+  connections: number
+  targets?: readonly Target[]
+  /** Run each server on this CPU only (the caller pins itself elsewhere). */
+  serverCpu?: number
+  log?: (s: string) => void
+}): Promise<TargetResult[]> {
   const log = opts.log ?? (() => {})
   const requests = buildRequests(loadCorpus(), 4000, 7)
   const results: TargetResult[] = []
   for (const target of opts.targets ?? TARGETS) {
-    const { child, port, final } = await startTarget(target)
+    const { child, port, final } = await startTarget(target, opts.serverCpu)
     try {
       await load(port, 2, opts.connections, requests)
       const rssStart = rssMiB(child.pid!)

@@ -3,15 +3,16 @@
  * purge on a seeded day. Writes bench/results/<quick|full>.json and .md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { runIngestBench, type TargetResult } from './ingest.ts'
+import { runIngestBench } from './ingest.ts'
 import { machine } from './lib/machine.ts'
+import { ingestTable, ratio } from './lib/report.ts'
 import { runQueryBench, type QueriesResult } from './queries.ts'
 import { runRollupBench, type RollupResult } from './rollup.ts'
 
 const full = process.argv.includes('--full')
 const name = full ? 'full' : 'quick'
-const log = (s: string) => process.stdout.write(`${s}\n`)
 const started = Date.now()
+const log = (s: string) => process.stdout.write(`[${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s] ${s}\n`)
 
 log(`bench ${name}: ingest load (autocannon, 64 connections, realistic corpus)`)
 const ingest = await runIngestBench({ durationS: full ? 30 : 8, connections: 64, log })
@@ -23,7 +24,6 @@ log('stats API over 13 months of aggregates')
 const queries = await runQueryBench({ iterations: full ? 50 : 20, pairValues: 20, log })
 
 const by = (t: string) => ingest.find((r) => r.target === t)!
-const ratio = (a: TargetResult, b: TargetResult) => Number((a.reqPerSec / b.reqPerSec).toFixed(3))
 const collector = by('collector')
 const mounted = by('collector-express')
 const summary = {
@@ -51,10 +51,6 @@ log(`slowest stats query p95       ${Math.max(...queries.queries.map((x) => x.p9
 log(`results: bench/results/${name}.json, bench/results/${name}.md (${summary.durationS} s)`)
 
 function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string {
-  const rows = s.ingest.map(
-    (t) =>
-      `| ${t.target} | ${t.reqPerSec} | ${t.p50Ms} | ${t.p99Ms} | ${t.errors} | ${t.non2xx} | ${t.cpuUsPerRequest.server} (${t.cpuUsPerRequest.eventLoop}) | ${t.cpuUsPerRequest.loadGenerator} | ${t.rssStartMiB} → ${t.rssEndMiB} (max ${t.rssMaxMiB}) | ${t.final.accepted ?? '–'} | ${t.final.stored ?? '–'} |`,
-  )
   return [
     `# Benchmark: ${s.name} (${s.at})`,
     '',
@@ -62,9 +58,7 @@ function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string 
     '',
     '## Ingest (autocannon, 64 connections, corpus of real user-agents, ~5% bots)',
     '',
-    '| target | req/s | p50 ms | p99 ms | errors | non-2xx (bots get 403) | server CPU µs/req (event loop) | load generator CPU µs/req | RSS MiB | accepted | stored |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows,
+    ...ingestTable(s.ingest),
     '',
     `- standalone collector / bare node:http: **${s.ratios.standaloneVsBareNode}**`,
     `- Express-mounted collector / bare Express: **${s.ratios.mountedVsBareExpress}**`,
