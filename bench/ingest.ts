@@ -64,10 +64,16 @@ export async function runIngestBench(opts: {
   targets?: readonly Target[]
   /** Run each server on this CPU only (the caller pins itself elsewhere). */
   serverCpu?: number
+  /**
+   * Distinct requests cycled through (default 4,000). autocannon builds every one of them
+   * for every connection before it starts: at 640 connections, 4,000 would be 2.6 million
+   * request buffers built on the cores the server is measured on.
+   */
+  distinctRequests?: number
   log?: (s: string) => void
 }): Promise<TargetResult[]> {
   const log = opts.log ?? (() => {})
-  const requests = buildRequests(loadCorpus(), 4000, 7)
+  const requests = buildRequests(loadCorpus(), opts.distinctRequests ?? 4000, 7)
   const results: TargetResult[] = []
   for (const target of opts.targets ?? TARGETS) {
     const { child, port, final } = await startTarget(target, opts.serverCpu)
