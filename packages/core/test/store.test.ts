@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { getPriority } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { migrate, MigrationError, readMigrations, SaltStore, type Migration } from '../src/index.ts'
+import { ENGINE_NICE, lowerEngineThreadPriority, migrate, MigrationError, readMigrations, SaltStore, type Migration } from '../src/index.ts'
 import { rows, tempStore } from '../../../test/support/temp-store.ts'
 
 let store: Awaited<ReturnType<typeof tempStore>>
@@ -34,6 +36,20 @@ describe('migrations', () => {
     const names = cols.map((c) => c.name)
     for (const forbidden of ['ip', 'user_agent', 'referrer', 'url']) expect(names).not.toContain(forbidden)
     expect(names).toContain('visitor_id')
+  })
+})
+
+describe.runIf(process.platform === 'linux')('embedded engine threads', () => {
+  const threads = () =>
+    readdirSync('/proc/self/task').map((tid) => ({ tid: Number(tid), name: readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim(), nice: getPriority(Number(tid)) }))
+  it('run below the event loop after the engine has inserted and merged', async () => {
+    await store.insertLines({ table: 'raw_hits', columns: ['ts', 'site_id', 'visitor_id', 'name', 'path', 'props'], body: Buffer.from('[1,"s","1","pageview","/",{}]'), dedupToken: 'nice-probe' })
+    lowerEngineThreadPriority()
+    const own = threads().find((t) => t.tid === process.pid)!
+    const engine = threads().filter((t) => t.name !== own.name)
+    expect(engine.length).toBeGreaterThan(0)
+    expect(engine.filter((t) => t.nice < ENGINE_NICE).map((t) => t.name)).toEqual([])
+    expect(own.nice).toBe(0)
   })
 })
 
