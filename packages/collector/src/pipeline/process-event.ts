@@ -1,4 +1,4 @@
-import { clientIp, truncateIp, visitorHash, siteDay, type RawHit, type Site, type TrustedProxies, type TruncationBits, type WireEvent } from '@qa/core'
+import { clientIp, truncateAddress, visitorHash, siteDay, type RawHit, type Site, type TrustedProxies, type TruncationBits, type WireEvent } from '@qa/core'
 import type { IncomingHttpHeaders } from 'node:http'
 import { classifyReferrer } from '../enrich/referrer.ts'
 import { parsePageUrl } from '../enrich/page-url.ts'
@@ -55,9 +55,10 @@ export function processEvent(event: WireEvent, ctx: RequestContext, deps: Pipeli
   const agent = ua ? deps.parseUserAgent(ua) : undefined
   if (!ua || !agent || agent.bot) return { kind: 'drop', reason: 'bot', siteId: site.id }
 
-  const ip = clientIp(ctx.peer, header(ctx.headers['x-forwarded-for']), deps.trustedProxies)
-  const truncated = ip ? truncateIp(ip, deps.truncation) : null
-  if (!ip || !truncated) return { kind: 'reject', status: 400, reason: 'no client address' }
+  const client = clientIp(ctx.peer, header(ctx.headers['x-forwarded-for']), deps.trustedProxies)
+  if (!client) return { kind: 'reject', status: 400, reason: 'no client address' }
+  const { ip } = client
+  const truncated = truncateAddress(client.bytes, deps.truncation)
   if (!deps.admit(truncated) || !deps.admitSite(site.id)) return { kind: 'drop', reason: 'rate_limited', siteId: site.id }
 
   const page = parsePageUrl(event.u, deps.queryAllowlist, event.h === true || event.h === 1)

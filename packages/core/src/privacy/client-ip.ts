@@ -1,7 +1,8 @@
 import ipaddr from 'ipaddr.js'
 import { addressBytes, samePrefix, type AddressBytes } from './truncate-ip.ts'
 
-export type TrustedProxies = (ip: string) => boolean
+/** Whether an address (text, or bytes already parsed) is one of the trusted proxies. */
+export type TrustedProxies = (ip: string | AddressBytes) => boolean
 
 /** Compiles a list of addresses and CIDRs into a membership test. */
 export function trustedProxyMatcher(list: readonly string[]): TrustedProxies {
@@ -16,26 +17,37 @@ export function trustedProxyMatcher(list: readonly string[]): TrustedProxies {
   })
   if (ranges.length === 0) return () => false
   return (ip) => {
-    const bytes = addressBytes(ip)
+    const bytes = typeof ip === 'string' ? addressBytes(ip) : ip
     return bytes !== undefined && ranges.some(([net, bits]) => samePrefix(bytes, net, bits))
   }
 }
 
+/** The client's address as sent and as bytes: each candidate is parsed once. */
+export interface ClientAddress {
+  ip: string
+  bytes: AddressBytes
+}
+
 /**
  * The client address: the socket peer, unless the peer is a trusted proxy, in which
- * case X-Forwarded-For is walked from the right past every trusted hop.
+ * case X-Forwarded-For is walked from the right past every trusted hop. Undefined when
+ * that address is not an address.
  */
-export function clientIp(peer: string | undefined, forwardedFor: string | undefined, trusted: TrustedProxies): string | undefined {
-  if (!peer || !forwardedFor || !trusted(peer)) return peer
+export function clientIp(peer: string | undefined, forwardedFor: string | undefined, trusted: TrustedProxies): ClientAddress | undefined {
+  const peerBytes = peer ? addressBytes(peer) : undefined
+  if (!peer || !peerBytes) return undefined
+  if (!forwardedFor || !trusted(peerBytes)) return { ip: peer, bytes: peerBytes }
   let end = forwardedFor.length
-  let first: string | undefined
+  let first: ClientAddress | undefined
   while (end > 0) {
     const comma = forwardedFor.lastIndexOf(',', end - 1)
     const hop = forwardedFor.slice(comma + 1, end).trim()
     end = comma < 0 ? 0 : comma
     if (!hop) continue
-    first = hop
-    if (!trusted(hop)) return addressBytes(hop) ? hop : undefined
+    const bytes = addressBytes(hop)
+    if (!bytes) return undefined
+    first = { ip: hop, bytes }
+    if (!trusted(bytes)) return first
   }
-  return first ?? peer
+  return first ?? { ip: peer, bytes: peerBytes }
 }

@@ -17,7 +17,12 @@ export type AddressBytes = number[]
  */
 export function truncateIp(ip: string, bits: TruncationBits = DEFAULT_TRUNCATION): string | null {
   const bytes = addressBytes(ip)
-  if (!bytes) return null
+  return bytes ? truncateAddress(bytes, bits) : null
+}
+
+/** The same, for an address already parsed (its bytes are left as they were). */
+export function truncateAddress(address: AddressBytes, bits: TruncationBits = DEFAULT_TRUNCATION): string {
+  const bytes = address.slice()
   if (bytes.length === 4) return truncateBytes(bytes, bits.ipv4PrefixBits).join('.')
   return ipaddr.fromByteArray(truncateBytes(bytes, bits.ipv6PrefixBits)).toString()
 }
