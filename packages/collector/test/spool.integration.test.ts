@@ -83,6 +83,16 @@ describe('spool', () => {
     expect(order).toEqual([1, 2, 3])
   })
 
+  it('replays a batch spooled by the earlier format (rows as objects) after an upgrade', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-spool-'))
+    writeFileSync(join(dir, '000000000001-legacy.json'), JSON.stringify({ id: 'legacy-1', rows: [hit(1, '/legacy/1'), hit(2, '/legacy/2')] }))
+    const writer = writerOn(new Spool(dir, 10_000_000))
+    await writer.flush()
+    await writer.close()
+    expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toEqual([])
+    expect(await count('/legacy/%')).toBe(2)
+  })
+
   it('ignores a batch file a crash left half-written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qa-spool-'))
     writeFileSync(join(dir, '000000000007-torn.json.tmp'), '{"id":"torn","rows":1,"lines":"[1')

@@ -88,7 +88,8 @@ export class BatchWriter<T> {
     const spool = this.opts.spool
     let storeUp = true
     for (let b = spool?.peek(); spool && b; b = spool.peek()) {
-      if (!(await this.insert(b.lines, b.rows, b.id, 'replay'))) {
+      const lines = b.legacyRows ? b.legacyRows.map((row) => this.serialise(row as T)).join('\n') : b.lines
+      if (!(await this.insert(lines, b.rows, b.id, 'replay'))) {
         storeUp = false
         break
       }

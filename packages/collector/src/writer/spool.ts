@@ -69,11 +69,17 @@ export class Spool {
     return 'ok'
   }
 
-  /** The oldest batch, or undefined. */
-  peek(): (SpooledBatch & { file: string }) | undefined {
+  /**
+   * The oldest batch, or undefined. A batch spooled by an earlier version holds its rows
+   * as objects (`rows: [{...}]`) rather than lines: it comes back as `legacyRows`, for
+   * the writer to serialise, so an upgrade never strands what the spool kept.
+   */
+  peek(): (SpooledBatch & { file: string; legacyRows?: Record<string, unknown>[] }) | undefined {
     const file = this.files()[0]
     if (!file) return undefined
-    return { ...(JSON.parse(readFileSync(join(this.dir, file), 'utf8')) as SpooledBatch), file }
+    const batch = JSON.parse(readFileSync(join(this.dir, file), 'utf8')) as SpooledBatch | { id: string; rows: Record<string, unknown>[] }
+    if (Array.isArray(batch.rows)) return { id: batch.id, rows: batch.rows.length, lines: '', legacyRows: batch.rows, file }
+    return { ...(batch as SpooledBatch), file }
   }
 
   /** Removes a batch the store has taken. */
