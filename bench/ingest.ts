@@ -18,6 +18,8 @@ export interface TargetResult {
   rssStartMiB: number
   rssEndMiB: number
   rssMaxMiB: number
+  /** RSS every 10 s of the measured run. */
+  rssSeriesMiB: number[]
   /** CPU per request over the measured run: the whole server process, its event-loop thread, and the load generator. */
   cpuUsPerRequest: { server: number; eventLoop: number; loadGenerator: number }
   final: Record<string, unknown>
@@ -82,12 +84,15 @@ export async function runIngestBench(opts: {
       const rssStart = rssMiB(child.pid!)
       let rssMax = rssStart
       const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMiB(child.pid!))), 500)
+      const rssSeries: number[] = []
+      const series = setInterval(() => rssSeries.push(Math.round(rssMiB(child.pid!))), 10_000)
       const cpuBefore = cpuSeconds(child.pid!)
       const ownBefore = process.cpuUsage()
       const r = await load(port, opts.durationS, opts.connections, requests)
       const own = process.cpuUsage(ownBefore)
       const cpuAfter = cpuSeconds(child.pid!)
       clearInterval(sampler)
+      clearInterval(series)
       const perRequest = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, r.requests.total))
       const rssEnd = rssMiB(child.pid!)
       child.kill('SIGTERM')
@@ -102,6 +107,7 @@ export async function runIngestBench(opts: {
         rssStartMiB: Math.round(rssStart),
         rssEndMiB: Math.round(rssEnd),
         rssMaxMiB: Math.round(rssMax),
+        rssSeriesMiB: rssSeries,
         cpuUsPerRequest: {
           server: perRequest(cpuAfter.process - cpuBefore.process),
           eventLoop: perRequest(cpuAfter.main - cpuBefore.main),

@@ -18,6 +18,9 @@ log(`bench ${name}: ingest load (autocannon, 64 connections, realistic corpus)`)
 const ingest = await runIngestBench({ durationS: full ? 30 : 8, connections: 64, log })
 log('overload: ten times the connections against the standalone collector')
 const [overload] = await runIngestBench({ durationS: full ? 30 : 6, connections: 640, distinctRequests: 400, targets: ['collector'], log })
+// The long run also holds the standalone collector under load for two minutes: does memory level off?
+if (full) log('soak: two minutes against the standalone collector')
+const soak = full ? (await runIngestBench({ durationS: 120, connections: 64, targets: ['collector'], log }))[0] : undefined
 log('rollup and purge of a seeded day')
 const rollup = await runRollupBench({ pageviews: full ? 500_000 : 100_000, log })
 log('stats API over 13 months of aggregates')
@@ -33,8 +36,9 @@ const summary = {
   machine: machine(),
   ingest,
   ratios: { standaloneVsBareNode: ratio(collector, by('bare-node')), mountedVsBareExpress: ratio(mounted, by('bare-express')) },
-  zeroLoss: [collector, mounted, overload!].every((r) => r.final.accepted === r.final.stored),
+  zeroLoss: [collector, mounted, overload!, ...(soak ? [soak] : [])].every((r) => r.final.accepted === r.final.stored),
   overload,
+  soak,
   rollup,
   rollupVsIngest: Number((rollup.rollupRowsPerSec / collector.reqPerSec).toFixed(2)),
   queries,
@@ -64,6 +68,9 @@ function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string 
     `- Express-mounted collector / bare Express: **${s.ratios.mountedVsBareExpress}**`,
     `- zero loss (stored = accepted): **${s.zeroLoss}**`,
     `- overload (640 connections): ${s.overload!.reqPerSec} req/s, p99 ${s.overload!.p99Ms} ms (in-server p99 ${serverP99(s.overload!)} ms: the rest is spent before the server reads a request or in the load generator, which shares the cores), RSS ${s.overload!.rssStartMiB} → ${s.overload!.rssEndMiB} MiB (max ${s.overload!.rssMaxMiB}), ${String(s.overload!.final.accepted)} accepted, ${String(s.overload!.final.stored)} stored`,
+    ...(s.soak
+      ? [`- two minutes of load: ${s.soak.reqPerSec} req/s, RSS every 10 s ${s.soak.rssSeriesMiB.join(', ')} MiB, ${String(s.soak.final.accepted)} accepted, ${String(s.soak.final.stored)} stored`]
+      : []),
     '',
     '## Rollup and purge',
     '',
