@@ -51,8 +51,9 @@ export function samePrefix(a: AddressBytes, b: AddressBytes, bits: number): bool
 export function addressBytes(ip: string): AddressBytes | undefined {
   const quad = dottedQuad(ip)
   if (quad) return quad
-  if (!ip.includes(':')) return ipaddr.IPv4.isValidFourPartDecimal(ip) ? ipaddr.IPv4.parse(ip).toByteArray() : undefined
-  // One parse (isValid then parse would be two); only a malformed address pays for the exception.
+  // Route by shape: ipaddr's parser throws on a mismatch, which costs a stack trace per
+  // call on the hot path (URLs and times in props have colons too).
+  if (!ip.includes(':') || !IPV6_SHAPE.test(ip)) return undefined
   let addr: ipaddr.IPv6
   try {
     addr = ipaddr.IPv6.parse(ip)
@@ -61,6 +62,9 @@ export function addressBytes(ip: string): AddressBytes | undefined {
   }
   return addr.isIPv4MappedAddress() ? addr.toIPv4Address().toByteArray() : addr.toByteArray()
 }
+
+/** Hex groups, colons, an embedded dotted quad and a zone id: anything else is not IPv6. */
+const IPV6_SHAPE = /^[0-9a-fA-F:.]{2,45}(%[\w.-]{1,64})?$/
 
 /** The hot path's plain IPv4 ("203.0.113.7"), read without a regular expression or exceptions. */
 function dottedQuad(ip: string): AddressBytes | undefined {
@@ -72,7 +76,7 @@ function dottedQuad(ip: string): AddressBytes | undefined {
   for (let i = 0; i <= ip.length; i++) {
     const c = i < ip.length ? ip.charCodeAt(i) : 46
     if (c === 46) {
-      // Leading zeros are octal to some parsers: leave those to ipaddr's stricter rules.
+      // Leading zeros are octal to some parsers: refused, as ipaddr's four-part rule does.
       if (digits === 0 || value > 255 || part > 3 || (digits > 1 && ip.charCodeAt(i - digits) === 48)) return undefined
       bytes[part++] = value
       digits = 0
@@ -87,11 +91,5 @@ function dottedQuad(ip: string): AddressBytes | undefined {
 
 /** True for a dotted-quad IPv4 or an IPv6 address; legacy forms such as "1.2.3" are refused. */
 export function isIpAddress(value: string): boolean {
-  // Route by shape: ipaddr's validators throw and catch internally on a mismatch, which
-  // costs a stack trace per call on the hot path (URLs and times in props have colons too).
-  if (!value.includes(':')) return ipaddr.IPv4.isValidFourPartDecimal(value)
-  return IPV6_SHAPE.test(value) && ipaddr.IPv6.isValid(value)
+  return addressBytes(value) !== undefined
 }
-
-/** Hex groups, colons, an embedded dotted quad and a zone id: anything else is not IPv6. */
-const IPV6_SHAPE = /^[0-9a-fA-F:.]{2,45}(%[\w.-]{1,64})?$/
