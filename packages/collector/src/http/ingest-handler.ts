@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { UmamiBodySchema, type Logger } from '@qa/core'
-import { parseEventBody, parseJson, type ParseResult } from '../pipeline/parse-body.ts'
+import { parseEventBody, parseJson, validateEvent, type ParseResult } from '../pipeline/parse-body.ts'
 import { umamiToWire } from '../pipeline/umami-payload.ts'
 import type { PipelineDeps } from '../pipeline/process-event.ts'
 import { recordEvent, type IngestSink, type Recorded } from '../pipeline/record-event.ts'
@@ -33,7 +33,8 @@ const ACCEPTED_TYPES = /^(application\/json|text\/plain)\b/i
 export function createIngestHandler(opts: IngestOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined
-    const isPixel = pathOf(req) === PIXEL_PATH
+    const path = pathOf(req)
+    const isPixel = path === PIXEL_PATH
     const send = (reply: Reply) => {
       if (isPixel) sendPixel(res, reply)
       else json(res, reply.status, reply.body, reply.headers ? { ...corsHeaders(origin), ...reply.headers } : corsHeaders(origin))
@@ -43,7 +44,7 @@ export function createIngestHandler(opts: IngestOptions): (req: IncomingMessage,
       if (!res.headersSent) json(res, 500, { error: 'internal error' }, corsHeaders(origin))
     }
     try {
-      const reply = route(req, opts)
+      const reply = route(req, path, opts)
       if (reply instanceof Promise) reply.then(send, fail)
       else send(reply)
     } catch (err) {
@@ -58,8 +59,7 @@ const pathOf = (req: IncomingMessage): string => {
   return q < 0 ? url : url.slice(0, q)
 }
 
-function route(req: IncomingMessage, opts: IngestOptions): Reply | Promise<Reply> {
-  const path = pathOf(req)
+function route(req: IncomingMessage, path: string, opts: IngestOptions): Reply | Promise<Reply> {
   if (path === PIXEL_PATH && req.method === 'GET') return decide(pixelEvent(req), req, opts)
   if (path !== EVENT_PATH && path !== UMAMI_PATH) return { status: 404, body: { error: 'not found' } }
   if (req.method === 'OPTIONS') {
@@ -128,7 +128,7 @@ function pixelEvent(req: IncomingMessage): ParseResult {
   const w = q.get('w')
   const candidate: Record<string, unknown> = { n: q.get('n') ?? 'pageview', u: q.get('u') ?? referer, d: q.get('d') ?? undefined, r: q.get('r') }
   if (w !== null && /^\d{1,6}$/.test(w)) candidate.w = Number(w)
-  return parseEventBody(Buffer.from(JSON.stringify(candidate)))
+  return validateEvent(candidate)
 }
 
 /** An <img> gets the 1x1 GIF on success; errors stay JSON for whoever debugs them. */

@@ -22,8 +22,11 @@ export function parseJson(body: Uint8Array): { ok: true; json: unknown } | { ok:
 /** Bytes to a validated wire event: strict UTF-8, JSON, then the zod schema. */
 export function parseEventBody(body: Uint8Array): ParseResult {
   const decoded = parseJson(body)
-  if (!decoded.ok) return decoded
-  const json = decoded.json
+  return decoded.ok ? validateEvent(decoded.json) : decoded
+}
+
+/** A decoded value to a wire event, long field names accepted; the first issue names the field. */
+export function validateEvent(json: unknown): ParseResult {
   const parsed = WireEventSchema.safeParse(normaliseWireKeys(json))
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
