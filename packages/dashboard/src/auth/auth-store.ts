@@ -92,11 +92,7 @@ export class AuthStore {
   }
 
   revokeShareLink(id: string): boolean {
-    const link = this.state.shareLinks.find((l) => l.id === id)
-    if (!link) return false
-    link.revoked = true
-    this.save()
-    return true
+    return this.revoke(this.state.shareLinks, id)
   }
 
   createApiKey(username: string, now: number): { id: string; key: string } {
@@ -113,9 +109,14 @@ export class AuthStore {
   }
 
   revokeApiKey(id: string): boolean {
-    const k = this.state.apiKeys.find((x) => x.id === id)
-    if (!k) return false
-    k.revoked = true
+    return this.revoke(this.state.apiKeys, id)
+  }
+
+  /** Revoked entries are kept, marked, so listings keep their history; resolving skips them. */
+  private revoke(entries: { id: string; revoked: boolean }[], id: string): boolean {
+    const entry = entries.find((e) => e.id === id)
+    if (!entry) return false
+    entry.revoked = true
     this.save()
     return true
   }
