@@ -4,7 +4,7 @@ import { loadCorpus } from './lib/corpus.ts'
 import { cpuSeconds, rssMiB } from './lib/process-stats.ts'
 import { buildRequests } from './lib/requests.ts'
 
-export const TARGETS = ['bare-node', 'collector', 'bare-express', 'collector-express'] as const
+export const TARGETS = ['bare-node', 'collector', 'collector-2', 'collector-in-process', 'bare-express', 'collector-express'] as const
 export type Target = (typeof TARGETS)[number]
 
 export interface TargetResult {
@@ -20,14 +20,28 @@ export interface TargetResult {
   rssMaxMiB: number
   /** RSS every 10 s of the measured run. */
   rssSeriesMiB: number[]
-  /** CPU per request over the measured run: the whole server process, its event-loop thread, and the load generator. */
-  cpuUsPerRequest: { server: number; eventLoop: number; loadGenerator: number }
+  /**
+   * CPU per request over the measured run: every process serving (collectors and store),
+   * the collectors' event-loop threads, the store process alone, and the load generator.
+   */
+  cpuUsPerRequest: { server: number; eventLoop: number; store: number; loadGenerator: number }
+  /** RSS per serving process at the end: the collector processes and the store. */
+  rssEndByProcessMiB: { collectors: number[]; store?: number }
   final: Record<string, unknown>
 }
 
 const ROOT = new URL('../', import.meta.url).pathname
 
-function startTarget(target: Target, cpu?: number): Promise<{ child: ChildProcess; port: number; final: Promise<Record<string, unknown>> }> {
+interface Started {
+  child: ChildProcess
+  port: number
+  /** The processes whose event loops answer requests. */
+  collectorPids: number[]
+  storePid?: number
+  final: Promise<Record<string, unknown>>
+}
+
+function startTarget(target: Target, cpu?: number): Promise<Started> {
   const command = [process.execPath, '--import', 'tsx', 'bench/lib/target-server.ts', target]
   // Pinned, the server (its engine threads included) has one core and the load generator the other.
   const [file, ...args] = cpu === undefined ? command : ['taskset', '-c', String(cpu), ...command]
@@ -38,8 +52,11 @@ function startTarget(target: Target, cpu?: number): Promise<{ child: ChildProces
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
-      const ready = /ready (\d+)/.exec(out)
-      if (ready) resolve({ child, port: Number(ready[1]), final })
+      const ready = /ready (\d+)(?: store=(\d+))?(?: workers=([\d,]+))?/.exec(out)
+      if (ready) {
+        const workers = ready[3]?.split(',').map(Number)
+        resolve({ child, port: Number(ready[1]), collectorPids: workers ?? [child.pid!], ...(ready[2] ? { storePid: Number(ready[2]) } : {}), final })
+      }
       const fin = /final (.*)\n/.exec(out)
       if (fin) resolveFinal(JSON.parse(fin[1]!) as Record<string, unknown>)
     })
@@ -78,23 +95,34 @@ export async function runIngestBench(opts: {
   const requests = buildRequests(loadCorpus(), opts.distinctRequests ?? 4000, 7)
   const results: TargetResult[] = []
   for (const target of opts.targets ?? TARGETS) {
-    const { child, port, final } = await startTarget(target, opts.serverCpu)
+    const { child, port, collectorPids, storePid, final } = await startTarget(target, opts.serverCpu)
+    const serving = [...new Set([child.pid!, ...collectorPids, ...(storePid ? [storePid] : [])])]
+    const rssAll = () => serving.reduce((sum, pid) => sum + rssMiB(pid), 0)
+    const cpu = () => {
+      const each = serving.map((pid) => ({ pid, ...cpuSeconds(pid) }))
+      return {
+        process: each.reduce((s, c) => s + c.process, 0),
+        main: each.filter((c) => collectorPids.includes(c.pid)).reduce((s, c) => s + c.main, 0),
+        store: each.find((c) => c.pid === storePid)?.process ?? 0,
+      }
+    }
     try {
       await load(port, 2, opts.connections, requests)
-      const rssStart = rssMiB(child.pid!)
+      const rssStart = rssAll()
       let rssMax = rssStart
-      const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMiB(child.pid!))), 500)
+      const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssAll())), 500)
       const rssSeries: number[] = []
-      const series = setInterval(() => rssSeries.push(Math.round(rssMiB(child.pid!))), 10_000)
-      const cpuBefore = cpuSeconds(child.pid!)
+      const series = setInterval(() => rssSeries.push(Math.round(rssAll())), 10_000)
+      const cpuBefore = cpu()
       const ownBefore = process.cpuUsage()
       const r = await load(port, opts.durationS, opts.connections, requests)
       const own = process.cpuUsage(ownBefore)
-      const cpuAfter = cpuSeconds(child.pid!)
+      const cpuAfter = cpu()
       clearInterval(sampler)
       clearInterval(series)
       const perRequest = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, r.requests.total))
-      const rssEnd = rssMiB(child.pid!)
+      const rssEnd = rssAll()
+      const rssEndByProcessMiB = { collectors: collectorPids.map((pid) => Math.round(rssMiB(pid))), ...(storePid ? { store: Math.round(rssMiB(storePid)) } : {}) }
       child.kill('SIGTERM')
       const result: TargetResult = {
         target,
@@ -108,15 +136,17 @@ export async function runIngestBench(opts: {
         rssEndMiB: Math.round(rssEnd),
         rssMaxMiB: Math.round(rssMax),
         rssSeriesMiB: rssSeries,
+        rssEndByProcessMiB,
         cpuUsPerRequest: {
           server: perRequest(cpuAfter.process - cpuBefore.process),
           eventLoop: perRequest(cpuAfter.main - cpuBefore.main),
+          store: perRequest(cpuAfter.store - cpuBefore.store),
           loadGenerator: perRequest((own.user + own.system) / 1e6),
         },
         final: await final,
       }
       results.push(result)
-      log(`${target.padEnd(18)} ${String(result.reqPerSec).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  non-2xx ${result.non2xx}  CPU/req ${result.cpuUsPerRequest.server} us (loop ${result.cpuUsPerRequest.eventLoop}, loadgen ${result.cpuUsPerRequest.loadGenerator})  RSS ${result.rssStartMiB}->${result.rssEndMiB} MiB`)
+      log(`${target.padEnd(20)} ${String(result.reqPerSec).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  non-2xx ${result.non2xx}  CPU/req ${result.cpuUsPerRequest.server} us (loops ${result.cpuUsPerRequest.eventLoop}, store ${result.cpuUsPerRequest.store}, loadgen ${result.cpuUsPerRequest.loadGenerator})  RSS ${result.rssStartMiB}->${result.rssEndMiB} MiB`)
     } finally {
       if (child.exitCode === null) child.kill('SIGTERM')
       await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(undefined)))

@@ -3,7 +3,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createLogger, createStore, loadConfig, manualClock, migrate, type ClickHouseClient } from '@qa/core'
+import { createLogger, loadConfig, manualClock } from '@qa/core'
+import type { ClickHouseClient } from '@qa/store'
+import { openBenchStore } from './lib/bench-store.ts'
 import { AuthStore, dashboardApp } from '@qa/dashboard'
 
 export interface QueryResult {
@@ -85,20 +87,19 @@ function percentile(xs: number[], p: number): number {
 
 export async function runQueryBench(opts: { iterations: number; pairValues: number; log?: (s: string) => void }): Promise<QueriesResult> {
   const log = opts.log ?? (() => {})
-  const dataDir = mkdtempSync(join(tmpdir(), 'qa-bench-queries-'))
-  const config = loadConfig({}, { dataDir, sites: [{ id: 'bench', domains: ['bench.example'] }], logLevel: 'silent' })
-  const store = await createStore(config)
+  const bench = await openBenchStore('queries', { sites: [{ id: 'bench', domains: ['bench.example'] }] })
+  const { config, store } = bench
   try {
-    await migrate(store.client)
     const t0 = performance.now()
     await seed(store.client, opts.pairValues)
     const [{ n }] = (await (await store.client.query({ query: 'SELECT count() AS n FROM agg_breakdown_daily', format: 'JSONEachRow' })).json<{ n: string }>()) as [{ n: string }]
     log(`seeded ${DAYS} days of aggregates (${n} breakdown rows) in ${Math.round(performance.now() - t0)} ms`)
     await mergesSettled(store.client, 60_000)
-    const auth = new AuthStore(join(dataDir, 'auth.json'))
+    const auth = new AuthStore(join(config.dataDir, 'auth.json'))
     await auth.addUser('bench', 'admin')
     const { key } = auth.createApiKey('bench', Date.now())
-    const server = createServer(dashboardApp(config, store, auth, createLogger('silent'), manualClock(Date.parse(`${END}T12:00:00Z`))))
+    // The dashboard reads as its own database user, within its query limits, as deployed.
+    const server = createServer(dashboardApp(config, await bench.connect('dashboard'), auth, createLogger('silent'), manualClock(Date.parse(`${END}T12:00:00Z`))))
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     const get = async (path: string) => {
@@ -155,7 +156,6 @@ export async function runQueryBench(opts: { iterations: number; pairValues: numb
     server.close()
     return { days: DAYS, aggregateRows: Number(n), queries, dashboardLoad }
   } finally {
-    await store.close()
-    rmSync(dataDir, { recursive: true, force: true })
+    await bench.close()
   }
 }

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createLogger, createStore, loadConfig, manualClock, migrate } from '@qa/core'
+import { createLogger, loadConfig, manualClock } from '@qa/core'
+import { openBenchStore } from './lib/bench-store.ts'
 import { Aggregator } from '@qa/aggregator'
 import { loadCorpus } from './lib/corpus.ts'
 import { rawDay } from './lib/raw-traffic.ts'
@@ -33,12 +34,10 @@ const H = 3600_000
  */
 export async function runRollupBench(opts: { pageviews: number; log?: (s: string) => void }): Promise<RollupResult> {
   const log = opts.log ?? (() => {})
-  const dataDir = mkdtempSync(join(tmpdir(), 'qa-bench-rollup-'))
   const k = 5
-  const base = loadConfig({}, { dataDir, sites: [{ id: 'bench', domains: ['bench.example'] }], logLevel: 'silent' })
-  const store = await createStore(base)
+  const bench = await openBenchStore('rollup', { sites: [{ id: 'bench', domains: ['bench.example'] }] })
+  const { config: base, store } = bench
   try {
-    await migrate(store.client)
     const dayStart = Date.parse(`${DAY}T00:00:00Z`)
     let rawRows = 0
     const insertStart = performance.now()
@@ -93,7 +92,6 @@ export async function runRollupBench(opts: { pageviews: number; log?: (s: string
     log(`rollup of ${rawRows} raw rows (${opts.pageviews} pageviews): ${result.rollupMs} ms, ${result.rollupRowsPerSec} rows/s; purge ${result.purgeMs} ms for ${result.purgedRows} rows`)
     return result
   } finally {
-    await store.close()
-    rmSync(dataDir, { recursive: true, force: true })
+    await bench.close()
   }
 }

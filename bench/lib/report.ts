@@ -6,11 +6,11 @@ export const serverP99 = (t: TargetResult): string => String((t.final.serverMs a
 /** The ingest results as Markdown table lines. */
 export function ingestTable(results: readonly TargetResult[]): string[] {
   return [
-    '| target | req/s | p50 ms | p99 ms | in-server p99 ms | errors | non-2xx (bots get 403) | server CPU µs/req (event loop) | load generator CPU µs/req | RSS MiB | accepted | stored |',
+    '| target | req/s | p50 ms | p99 ms | in-server p99 ms | errors | non-2xx (bots get 403) | server CPU µs/req (collector loops; store) | load generator CPU µs/req | RSS MiB (end, per collector; store) | accepted | stored |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (t) =>
-        `| ${t.target} | ${t.reqPerSec} | ${t.p50Ms} | ${t.p99Ms} | ${serverP99(t)} | ${t.errors} | ${t.non2xx} | ${t.cpuUsPerRequest.server} (${t.cpuUsPerRequest.eventLoop}) | ${t.cpuUsPerRequest.loadGenerator} | ${t.rssStartMiB} → ${t.rssEndMiB} (max ${t.rssMaxMiB}) | ${t.final.accepted ?? '–'} | ${t.final.stored ?? '–'} |`,
+        `| ${t.target} | ${t.reqPerSec} | ${t.p50Ms} | ${t.p99Ms} | ${serverP99(t)} | ${t.errors} | ${t.non2xx} | ${t.cpuUsPerRequest.server} (${t.cpuUsPerRequest.eventLoop}; ${t.cpuUsPerRequest.store}) | ${t.cpuUsPerRequest.loadGenerator} | ${t.rssStartMiB} → ${t.rssEndMiB} (${t.rssEndByProcessMiB.collectors.join(' + ')}${t.rssEndByProcessMiB.store === undefined ? '' : `; ${t.rssEndByProcessMiB.store}`}) | ${t.final.accepted ?? '–'} | ${t.final.stored ?? '–'} |`,
     ),
   ]
 }

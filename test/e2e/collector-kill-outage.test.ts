@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { migrate } from '@qa/core'
+import { migrate } from '@qa/store'
 import { CHROME_UA } from '../support/collector-server.ts'
 import { startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
 

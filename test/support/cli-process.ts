@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createStore, type Store } from '@qa/core'
+import { loadConfig } from '@qa/core'
+import type { Store } from '@qa/store'
+import { withStore } from '@qa/cli/store-access'
 
 export const ROOT = new URL('../../', import.meta.url).pathname
 
@@ -35,14 +37,9 @@ export async function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = '
   return exited
 }
 
-/** Opens the embedded store on a data directory no other process holds, for one piece of work. */
-export async function withDataDir<T>(dataDir: string, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await createStore({ dataDir, clickhouse: { user: 'default', password: '', database: 'analytics' } })
-  try {
-    return await work(store)
-  } finally {
-    await store.close()
-  }
+/** The live store of a data directory (the running one, or one started for this work), as `qa` commands reach it. */
+export function withDataDir<T>(dataDir: string, work: (store: Store) => Promise<T>): Promise<T> {
+  return withStore(loadConfig({}, { dataDir, logLevel: 'silent' }), work)
 }
 
 export async function freePort(): Promise<number> {

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { createLogger, manualClock, type Config, type Store } from '@qa/core'
+import { createLogger, manualClock, type Config } from '@qa/core'
+import { type Store } from '@qa/store'
 import { AuthStore, dashboardApp } from '@qa/dashboard'
 
 export interface TestDashboard {

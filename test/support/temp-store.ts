@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createStore, loadConfig, migrate, type Config, type ConfigInput, type Store } from '@qa/core'
+import { loadConfig, type Config, type ConfigInput } from '@qa/core'
+import { connectStore, migrate, startStoreProcess, type Store, type StoreProcess } from '@qa/store'
 
 function assertTest(): void {
   if (!process.env.VITEST) throw new Error('test helpers refuse to run outside vitest')
@@ -9,29 +11,48 @@ function assertTest(): void {
 
 export const TEST_SITE = { id: 'test', domains: ['test.example'], timezone: 'UTC', allowedOrigins: ['https://test.example'] }
 
-/** A config for tests: its own data directory, the test site, quick flushes. */
+/**
+ * A config for tests: its own data directory, the test site, quick flushes. With
+ * CLICKHOUSE_URL set (a ClickHouse server), its own database on that server instead.
+ */
 export function testConfig(overrides: ConfigInput = {}): Config {
   assertTest()
   const dataDir = mkdtempSync(join(tmpdir(), 'qa-test-'))
+  const server = process.env.CLICKHOUSE_URL
   return loadConfig({}, {
     dataDir,
     sites: [TEST_SITE],
     logLevel: 'silent',
+    ...(server ? { clickhouse: { url: server, user: process.env.CLICKHOUSE_USER ?? 'default', password: process.env.CLICKHOUSE_PASSWORD ?? '', database: `qa_test_${randomBytes(6).toString('hex')}` } } : {}),
     ...overrides,
-    collector: { port: 0, flushIntervalMs: 100, ...overrides.collector },
+    collector: { port: 0, flushIntervalMs: 100, processes: 1, ...overrides.collector },
   })
 }
 
-/** A migrated embedded store in a fresh directory; `destroy` closes it and deletes the directory. */
-export async function tempStore(config: Config = testConfig()): Promise<Store & { config: Config; destroy(): Promise<void> }> {
+export type TempStore = Store & { config: Config; engine?: StoreProcess; destroy(): Promise<void> }
+
+/** The config's store process (port 0: a free one), as the product starts it. */
+export function startTestStoreProcess(config: Config, opts: { tcpPort?: number } = {}): Promise<StoreProcess> {
+  return startStoreProcess({ dataDir: config.dataDir, database: config.clickhouse.database, httpPort: 0, dashboardUser: config.server.dashboardUser, ...opts })
+}
+
+/**
+ * A migrated store of its own: a store process on the config's data directory (or a
+ * database of its own on the CLICKHOUSE_URL server). `destroy` stops it and deletes it.
+ */
+export async function tempStore(config: Config = testConfig()): Promise<TempStore> {
   assertTest()
-  const store = await createStore(config)
+  const engine = config.clickhouse.url ? undefined : await startTestStoreProcess(config)
+  const store = await connectStore(config)
   await migrate(store.client)
   return {
     ...store,
     config,
+    ...(engine ? { engine } : {}),
     destroy: async () => {
+      if (config.clickhouse.url) await store.client.command({ query: `DROP DATABASE IF EXISTS ${config.clickhouse.database}` })
       await store.close()
+      await engine?.stop()
       if (!config.dataDir.startsWith(tmpdir())) throw new Error(`refusing to delete ${config.dataDir}: not a temp directory`)
       rmSync(config.dataDir, { recursive: true, force: true })
     },

@@ -1,4 +1,5 @@
-import { createMetrics, resolveSite, SaltStore, systemClock, type Clock, type Config, type Logger, type Metrics, type Site, type Store } from '@qa/core'
+import { createMetrics, resolveSite, systemClock, type Clock, type Config, type Logger, type Metrics, type Site } from '@qa/core'
+import { SaltStore, type Store } from '@qa/store'
 import { isVisitDimension } from './rollup/dimensions.ts'
 import { rollupDay, type RollupSettings } from './rollup/rollup-day.ts'
 import { rollupMonth } from './rollup/rollup-month.ts'

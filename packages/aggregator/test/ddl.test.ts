@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { clusterDdl, readMigrations } from '@qa/core'
-import { dashboardUserDdl, DASHBOARD_TABLES } from '@qa/aggregator'
+import { clusterDdl, readMigrations } from '@qa/store'
+import { DASHBOARD_TABLES } from '@qa/core'
+import { dashboardUserDdl } from '@qa/aggregator'
 import { rows, tempStore } from '../../../test/support/temp-store.ts'
 
 let store: Awaited<ReturnType<typeof tempStore>>
@@ -48,6 +49,7 @@ describe('dashboard user DDL', () => {
     expect(grants).toHaveLength(DASHBOARD_TABLES.length)
     expect(grants.every((g) => /^GRANT ON CLUSTER c1 SELECT ON analytics\.(agg_\w+|\w+_log|ingest_drops) TO qa_dashboard$/.test(g))).toBe(true)
     expect(grants.some((g) => /raw_hits|salts|rollup_work/.test(g))).toBe(false)
+    expect(statements.at(-1)).toMatch(/^CREATE SETTINGS PROFILE OR REPLACE qa_dashboard_limits ON CLUSTER c1 SETTINGS readonly = 2, .*max_execution_time = 10 MAX 10.* TO qa_dashboard$/)
   })
   it('refuses a password that would need quoting', () => {
     expect(() => dashboardUserDdl({ user: 'u', database: 'd', password: "x' OR 1=1 --aaaaaaaa" })).toThrow(/password/)

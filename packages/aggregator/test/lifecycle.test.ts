@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger, manualClock, SaltStore, type Config } from '@qa/core'
+import { createLogger, manualClock, type Config } from '@qa/core'
+import { SaltStore } from '@qa/store'
 import { Aggregator } from '@qa/aggregator'
 import { rows, tempStore, testConfig } from '../../../test/support/temp-store.ts'
 import { generateDay } from '../../../test/fixtures/traffic.ts'

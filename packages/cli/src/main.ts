@@ -1,13 +1,21 @@
-import { ConfigError, loadConfig, MigrationError } from '@qa/core'
+import cluster from 'node:cluster'
+import { ConfigError, loadConfig } from '@qa/core'
+import { MigrationError, StoreError } from '@qa/store'
 import { auditCommand, ddlCommand, inventoryCommand } from './commands/audit.ts'
 import { migrateCommand, purgeCommand, rollupCommand, saltsCommand } from './commands/maintenance.ts'
-import { aggregatorCommand, collectorCommand, dashboardCommand, startCommand } from './commands/serve.ts'
+import { startCommand } from './commands/start.ts'
+import { storeCommand } from './commands/store.ts'
+import { startAggregator } from './roles/aggregator-role.ts'
+import { collectorWorkerSlot, startCollector, startCollectorProcesses } from './roles/collector-role.ts'
+import { startDashboardRole } from './roles/dashboard-role.ts'
+import { serveRole } from './roles/role-process.ts'
 import { userCommand } from './commands/users.ts'
 import { importCommand } from './commands/import.ts'
 
 const USAGE = `usage: qa <command> [options]
-  start                       collector, aggregator, dashboard and demo page in one process (pnpm start)
-  collector                   the standalone collector
+  start                       the store, collector, aggregator, dashboard and demo page, supervised (pnpm start)
+  store                       the bundled ClickHouse store on DATA_DIR, serving HTTP on 127.0.0.1:STORE_PORT
+  collector                   the collector (COLLECTOR_PROCESSES processes sharing its port)
   aggregator                  the aggregator's schedule: salts, rollups, purges
   dashboard                   the dashboard (stats API and web UI)
   user add NAME [--role admin|viewer]
@@ -32,16 +40,21 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`)
     return command ? 0 : 2
   }
+  // Roles read their configuration themselves: from the parent when supervised.
+  switch (command) {
+    case 'collector':
+      return cluster.isWorker ? serveRole('collector', (c) => startCollector(c, { slot: collectorWorkerSlot(c)! })) : serveRole('collector', startCollectorProcesses)
+    case 'aggregator':
+      return serveRole('aggregator', startAggregator)
+    case 'dashboard':
+      return serveRole('dashboard', startDashboardRole)
+  }
   const config = loadConfig()
   switch (command) {
     case 'start':
       return startCommand(config)
-    case 'collector':
-      return collectorCommand(config)
-    case 'aggregator':
-      return aggregatorCommand(config)
-    case 'dashboard':
-      return dashboardCommand(config)
+    case 'store':
+      return storeCommand(config)
     case 'user':
       return userCommand(config, args)
     case 'migrate':
@@ -76,7 +89,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`${err.message}\n`)
       process.exit(2)
     }
-    const expected = err instanceof ConfigError || err instanceof MigrationError
+    const expected = err instanceof ConfigError || err instanceof MigrationError || err instanceof StoreError
     process.stderr.write(`${expected ? err.message : (err.stack ?? err.message)}\n`)
     process.exit(err instanceof ConfigError ? 78 : 1)
   },

@@ -1,4 +1,5 @@
-import { createMetrics, RAW_HIT_COLUMNS, resolveSite, SaltStore, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type Metrics, type RawHit, type Site, type Store } from '@qa/core'
+import { createMetrics, RAW_HIT_COLUMNS, resolveSite, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type Metrics, type RawHit, type Site } from '@qa/core'
+import { SaltStore, type Store } from '@qa/store'
 import { cachedUserAgentParser } from './enrich/user-agent.ts'
 import { openCountryLookup } from './enrich/geo.ts'
 import { perMinuteLimiter } from './http/rate-limit.ts'
@@ -28,6 +29,8 @@ export interface CollectorOptions {
   onFlush?: (o: FlushObservation) => void
   /** Shared with the other roles of the process; a fresh registry when absent. */
   metrics?: Metrics
+  /** Which of the collector processes sharing the spool directory this is (default: the only one). */
+  slot?: { index: number; count: number }
 }
 
 export interface Collector {
@@ -58,11 +61,11 @@ function umamiResolver(sites: readonly Site[]): (website: string) => string | un
 }
 
 /** Wires the ingest pipeline to the store: the same object serves both HTTP front ends. */
-export function createCollector({ config, store, logger, clock = systemClock, onFlush, metrics = createMetrics() }: CollectorOptions): Collector {
+export function createCollector({ config, store, logger, clock = systemClock, onFlush, metrics = createMetrics(), slot }: CollectorOptions): Collector {
   const c = config.collector
   const sites = config.sites.map(resolveSite)
   const salts = new SaltCache(new SaltStore(store.client, clock.now))
-  const spool = new Spool(c.spoolDir ?? join(config.dataDir, 'spool'), c.spoolMaxBytes)
+  const spool = Spool.open(c.spoolDir ?? join(config.dataDir, 'spool'), c.spoolMaxBytes, slot)
   const writer = new BatchWriter<RawHit>({
     spool,
     insert: store.insertLines,
@@ -136,8 +139,8 @@ export function createCollector({ config, store, logger, clock = systemClock, on
       metrics.buffered.set(buffered)
       metrics.spoolBytes.set(spool.sizeBytes)
       metrics.spoolBatches.set(spool.batches)
-      const room = buffered < c.maxBufferedRows * 0.9 && spool.sizeBytes < c.spoolMaxBytes * 0.9
-      return { ready: ping.success && room, store: ping.success, buffered, capacity: c.maxBufferedRows, spoolBytes: spool.sizeBytes, spoolCapacity: c.spoolMaxBytes }
+      const room = buffered < c.maxBufferedRows * 0.9 && spool.sizeBytes < spool.capacityBytes * 0.9
+      return { ready: ping.success && room, store: ping.success, buffered, capacity: c.maxBufferedRows, spoolBytes: spool.sizeBytes, spoolCapacity: spool.capacityBytes }
     },
     prepareSalts: () => salts.prepare(sites, (site) => siteDay(clock.now(), site.timezone)),
     flush: async () => {

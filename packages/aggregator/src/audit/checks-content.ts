@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { isIpAddress, maskIpText } from '@qa/core'
+import { DASHBOARD_TABLES, isIpAddress, maskIpText } from '@qa/core'
 import ipaddr from 'ipaddr.js'
-import { DASHBOARD_TABLES, query, type AuditContext, type Check } from './audit-types.ts'
+import { query, type AuditContext, type Check } from './audit-types.ts'
 
 interface Column {
   table: string
@@ -119,7 +119,8 @@ export const spoolFilesCheck: Check = {
     const dir = config.collector.spoolDir ?? join(config.dataDir, 'spool')
     let files: string[]
     try {
-      files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile())
+      // One directory per collector process, and files the earlier layout left at the top.
+      files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile())
     } catch {
       return { status: 'pass', detail: `no spool directory (${dir})` }
     }

@@ -1,15 +1,14 @@
-import { DASHBOARD_TABLES, query, type Check } from './audit-types.ts'
+import { DASHBOARD_TABLES } from '@qa/core'
+import { query, type Check } from './audit-types.ts'
 
 /**
- * In server mode the dashboard connects as its own ClickHouse user: every grant of that
- * user must be SELECT on a dashboard table. The embedded engine has no users; there the
- * dashboard is in-process and its query builder names only the same tables.
+ * The dashboard connects as its own database user in every deployment: every grant of
+ * that user must be SELECT on a dashboard table, as the store itself reports them.
  */
 export const grantsCheck: Check = {
   id: 'dashboard_grants',
   title: 'dashboard user may only SELECT aggregates and logs',
   async run({ client, store, config }) {
-    if (store.kind === 'embedded') return { status: 'skip', detail: 'embedded engine: no database users (the dashboard reads through its aggregate-only query builder)' }
     const user = config.server.dashboardUser
     let grants: { g: string }[]
     try {

@@ -1,4 +1,5 @@
-import { resolveSite, type Config, type Store } from '@qa/core'
+import { resolveSite, type Config } from '@qa/core'
+import { type Store } from '@qa/store'
 import type { AuditContext, Check, CheckResult } from './audit-types.ts'
 import { aggregateSchemaCheck, ipValuesCheck, spoolFilesCheck, userAgentCheck } from './checks-content.ts'
 import { grantsCheck } from './checks-grants.ts'

@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@qa/core'
+import type { ClickHouseClient } from '@qa/store'
 import { rollupMonth } from '../rollup/rollup-month.ts'
 import type { PlausibleReport } from './plausible-csv.ts'
 

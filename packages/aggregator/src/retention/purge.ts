@@ -1,4 +1,5 @@
-import { alterTarget, siteDay, type ClickHouseClient, type Site } from '@qa/core'
+import { siteDay, type Site } from '@qa/core'
+import { alterTarget, type ClickHouseClient } from '@qa/store'
 import { readLedger } from '../rollup/rollup-plan.ts'
 
 export interface PurgedPartition {

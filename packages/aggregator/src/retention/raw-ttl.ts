@@ -1,4 +1,4 @@
-import { alterTarget, localName, type ClickHouseClient } from '@qa/core'
+import { alterTarget, localName, type ClickHouseClient } from '@qa/store'
 
 /**
  * Keeps the TTL clause of raw_hits at the configured raw TTL plus one hour: a backstop

@@ -1,11 +1,9 @@
-import type { ClickHouseClient, Site } from '@qa/core'
-import { endOfSiteDay, startOfSiteDay } from '@qa/core'
+import { DAILY_AGGREGATE_TABLES, endOfSiteDay, startOfSiteDay, type Site } from '@qa/core'
+import type { ClickHouseClient } from '@qa/store'
 import { BUILD_WORK_SQL } from './work-table.ts'
 import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, smallFilterValuesSql, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
 import type { VisitDimension } from './dimensions.ts'
 import { replacePartition } from './replace-partition.ts'
-
-export const AGGREGATE_TABLES = ['agg_totals_hourly', 'agg_totals_daily', 'agg_breakdown_daily', 'agg_events_daily'] as const
 
 export interface RollupSettings {
   minGroupSize: number
@@ -32,7 +30,7 @@ const VISIT_GAP_MS = 30 * 60_000
  */
 export async function rollupDay(client: ClickHouseClient, day: string, sites: SiteRollup[], settings: RollupSettings): Promise<void> {
   const command = (query: string, params: Record<string, unknown> = {}) => client.command({ query, query_params: params })
-  for (const t of AGGREGATE_TABLES) await command(`ALTER TABLE ${t}_staging DROP PARTITION {day:Date}`, { day })
+  for (const t of DAILY_AGGREGATE_TABLES) await command(`ALTER TABLE ${t}_staging DROP PARTITION {day:Date}`, { day })
 
   for (const { site } of sites) {
     const params = siteParams(site, day, settings)
@@ -52,7 +50,7 @@ export async function rollupDay(client: ClickHouseClient, day: string, sites: Si
   }
 
   const recomputed = sites.map((s) => s.site.id)
-  for (const t of AGGREGATE_TABLES) {
+  for (const t of DAILY_AGGREGATE_TABLES) {
     await command(`INSERT INTO ${t}_staging SELECT * FROM ${t} WHERE day = {day:Date} AND site_id NOT IN {sites:Array(String)}`, { day, sites: recomputed })
     await replacePartition(client, t, 'day', day)
   }

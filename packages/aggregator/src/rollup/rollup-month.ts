@@ -1,9 +1,8 @@
-import type { ClickHouseClient } from '@qa/core'
+import { MONTHLY_AGGREGATE_TABLES } from '@qa/core'
+import type { ClickHouseClient } from '@qa/store'
 import { replacePartition } from './replace-partition.ts'
 
-export const MONTHLY_TABLES = ['agg_totals_monthly', 'agg_breakdown_monthly', 'agg_events_monthly'] as const
-
-const MONTHLY_SQL: Record<(typeof MONTHLY_TABLES)[number], string> = {
+const MONTHLY_SQL: Record<(typeof MONTHLY_AGGREGATE_TABLES)[number], string> = {
   agg_totals_monthly: `
     INSERT INTO agg_totals_monthly_staging
     SELECT site_id, {month:Date}, sum(visitors), sum(visits), sum(pageviews), sum(bounces), sum(duration_s), sum(events), sum(engagement_ms)
@@ -27,7 +26,7 @@ const MONTHLY_SQL: Record<(typeof MONTHLY_TABLES)[number], string> = {
  */
 export async function rollupMonth(client: ClickHouseClient, day: string): Promise<void> {
   const month = `${day.slice(0, 7)}-01`
-  for (const t of MONTHLY_TABLES) {
+  for (const t of MONTHLY_AGGREGATE_TABLES) {
     await client.command({ query: `ALTER TABLE ${t}_staging DROP PARTITION {month:Date}`, query_params: { month } })
     await client.command({ query: MONTHLY_SQL[t], query_params: { month } })
     await replacePartition(client, t, 'month', month)

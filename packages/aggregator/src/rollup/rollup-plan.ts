@@ -1,4 +1,5 @@
-import type { ClickHouseClient, Site } from '@qa/core'
+import type { Site } from '@qa/core'
+import type { ClickHouseClient } from '@qa/store'
 import { endOfSiteDay } from '@qa/core'
 
 export interface LedgerEntry {

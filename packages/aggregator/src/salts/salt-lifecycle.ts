@@ -1,4 +1,5 @@
-import { endOfSiteDay, nextDay, siteDay, type ClickHouseClient, type SaltStore, type Site } from '@qa/core'
+import { endOfSiteDay, nextDay, siteDay, type Site } from '@qa/core'
+import { type ClickHouseClient, type SaltStore } from '@qa/store'
 
 export interface SaltChanges {
   created: { siteId: string; day: string }[]

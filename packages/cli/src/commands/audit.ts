@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util'
 import { isIpAddress, systemClock, type Config } from '@qa/core'
 import { dashboardUserDdl, dataInventory, formatReport, runAudit } from '@qa/aggregator'
-import { clusterDdl, createStore, readMigrations } from '@qa/core'
-import { withStore } from '../open-store.ts'
+import { clusterDdl, connectStore, readMigrations } from '@qa/store'
+import { withStore } from '../store-access.ts'
 
 /** qa audit [--json] [--probe-ip ADDR]...: exit 1 naming each failed check. */
 export async function auditCommand(config: Config, args: string[]): Promise<number> {
@@ -49,10 +49,10 @@ export async function ddlCommand(config: Config, args: string[]): Promise<number
       return 0
     }
     if (!config.clickhouse.url) {
-      process.stderr.write('--apply needs CLICKHOUSE_URL: the embedded engine has no users\n')
+      process.stderr.write('--apply needs CLICKHOUSE_URL: the bundled store declares its users itself (the dashboard user is created at every start)\n')
       return 2
     }
-    const store = await createStore(config)
+    const store = await connectStore(config)
     try {
       for (const statement of statements) await store.client.command({ query: statement })
     } finally {

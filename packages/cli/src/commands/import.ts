@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { SingleBar } from 'cli-progress'
 import type { Config } from '@qa/core'
 import { applyImport, planImport, readPlausibleExport } from '@qa/aggregator'
-import { withStore } from '../open-store.ts'
+import { withStore } from '../store-access.ts'
 
 /** qa import plausible EXPORT.zip --site ID [--dry-run] */
 export async function importCommand(config: Config, args: string[]): Promise<number> {

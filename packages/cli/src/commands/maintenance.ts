@@ -1,21 +1,23 @@
 import { parseArgs } from 'node:util'
 import { SingleBar } from 'cli-progress'
-import { createLogger, migrate, createStore, SaltStore, systemClock, type Config } from '@qa/core'
+import { createLogger, systemClock, type Config } from '@qa/core'
+import { migrate, SaltStore } from '@qa/store'
 import { Aggregator } from '@qa/aggregator'
-import { withStore } from '../open-store.ts'
+import { withStore } from '../store-access.ts'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 
 export async function migrateCommand(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } })
-  const store = await createStore(config)
-  try {
-    const r = await migrate(store.client, { dryRun: values['dry-run'] ?? false, ...(config.server.cluster ? { cluster: config.server.cluster } : {}) })
-    out(values['dry-run'] ? `pending: ${r.pending.join(', ') || 'none'}` : `applied: ${r.applied.join(', ') || 'none'}`)
-  } finally {
-    await store.close()
-  }
-  return 0
+  return withStore(
+    config,
+    async (store) => {
+      const r = await migrate(store.client, { dryRun: values['dry-run'] ?? false, ...(config.server.cluster ? { cluster: config.server.cluster } : {}) })
+      out(values['dry-run'] ? `pending: ${r.pending.join(', ') || 'none'}` : `applied: ${r.applied.join(', ') || 'none'}`)
+      return 0
+    },
+    { migrate: false },
+  )
 }
 
 function daysBetween(from: string, to: string): Set<string> {

@@ -1,4 +1,5 @@
-import { nextDay, type SaltStore, type Site } from '@qa/core'
+import { nextDay, type Site } from '@qa/core'
+import { type SaltStore } from '@qa/store'
 
 /**
  * Keeps the salts of the current day in memory. A miss goes to the store (creating

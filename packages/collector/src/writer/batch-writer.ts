@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { LinesInsert } from '@qa/core'
+import type { LinesInsert } from '@qa/store'
 import type { Spool } from './spool.ts'
 
 export type FlushTrigger = 'size' | 'interval' | 'shutdown' | 'manual' | 'retry' | 'replay'

@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@qa/core'
+import type { ClickHouseClient } from '@qa/store'
 import type { DropReason } from '../pipeline/process-event.ts'
 
 /**

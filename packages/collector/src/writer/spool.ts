@@ -1,6 +1,8 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 
+const BATCH_FILE = /^\d{12}-[\w-]+\.json$/
+
 export interface SpooledBatch {
   /** Also the insert deduplication token: a replayed batch is never counted twice. */
   id: string
@@ -12,7 +14,7 @@ export interface SpooledBatch {
 /**
  * Batches the store could not take, on local disk, in order: one file per batch,
  * written to a temporary name, fsynced, then renamed, so a crash leaves either the whole
- * batch or nothing. Bounded by `maxBytes`; a full spool (or a full disk) says so.
+ * batch or nothing. Bounded by `capacityBytes`; a full spool (or a full disk) says so.
  */
 export class Spool {
   private seq = 0
@@ -20,9 +22,9 @@ export class Spool {
 
   constructor(
     private readonly dir: string,
-    private readonly maxBytes: number,
+    readonly capacityBytes: number,
   ) {
-    mkdirSync(dir, { recursive: true })
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
     for (const f of this.files()) {
       this.bytes += statSync(join(dir, f)).size
       this.seq = Math.max(this.seq, Number(f.split('-')[0]))
@@ -31,8 +33,34 @@ export class Spool {
 
   private files(): string[] {
     return readdirSync(this.dir)
-      .filter((f) => /^\d{12}-[\w-]+\.json$/.test(f))
+      .filter((f) => BATCH_FILE.test(f))
       .sort()
+  }
+
+  /**
+   * The spool of one collector process of `count` sharing `baseDir`: the directory
+   * `<baseDir>/<index>`, with a share of the byte budget. Process 0 adopts what no
+   * process of this run will replay: batches of slots beyond `count` (the run before
+   * had more processes) and files the single-directory layout left in `baseDir`.
+   */
+  static open(baseDir: string, maxBytes: number, slot: { index: number; count: number } = { index: 0, count: 1 }): Spool {
+    const spool = new Spool(join(baseDir, String(slot.index)), Math.floor(maxBytes / slot.count))
+    if (slot.index === 0) {
+      const entries = readdirSync(baseDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+      for (const e of entries.filter((e) => e.isFile() && BATCH_FILE.test(e.name))) spool.adopt(baseDir, e.name)
+      for (const e of entries.filter((e) => e.isDirectory() && /^\d+$/.test(e.name) && Number(e.name) >= slot.count)) {
+        const orphan = join(baseDir, e.name)
+        for (const f of readdirSync(orphan).filter((n) => BATCH_FILE.test(n)).sort()) spool.adopt(orphan, f)
+      }
+    }
+    return spool
+  }
+
+  /** Moves another directory's batch to the end of this spool (a rename: all or nothing). */
+  private adopt(dir: string, file: string): void {
+    const name = `${String(++this.seq).padStart(12, '0')}-${file.slice(13)}`
+    renameSync(join(dir, file), join(this.dir, name))
+    this.bytes += statSync(join(this.dir, name)).size
   }
 
   get sizeBytes(): number {
@@ -45,11 +73,11 @@ export class Spool {
 
   append(batch: SpooledBatch): 'ok' | 'full' {
     const body = Buffer.from(JSON.stringify(batch))
-    if (this.bytes + body.length > this.maxBytes) return 'full'
+    if (this.bytes + body.length > this.capacityBytes) return 'full'
     const name = `${String(++this.seq).padStart(12, '0')}-${batch.id}.json`
     const tmp = join(this.dir, `${name}.tmp`)
     try {
-      const fd = openSync(tmp, 'w')
+      const fd = openSync(tmp, 'w', 0o600)
       try {
         writeSync(fd, body)
         fsyncSync(fd)

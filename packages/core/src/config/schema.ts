@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
 import { isIpAddress } from '../privacy/truncate-ip.ts'
@@ -56,15 +57,23 @@ function isAddressOrCidr(s: string): boolean {
 const ipCidr = z.string().refine(isAddressOrCidr, 'an IP address or CIDR such as 10.0.0.0/8')
 
 export const ConfigSchema = z.object({
-  /** Embedded ClickHouse data directory. */
+  /** The bundled store's data directory, and the collector's spool. */
   dataDir: z.string().min(1).default('./data'),
   clickhouse: z
     .object({
-      /** Server URL; unset means the embedded engine on dataDir. */
+      /** Server URL; unset means the bundled store process on dataDir. */
       url: z.string().url().optional(),
       user: z.string().default('default'),
       password: z.string().default(''),
       database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'an identifier such as "analytics"').default('analytics'),
+    })
+    .prefault({}),
+  store: z
+    .object({
+      /** HTTP port of the bundled store process, on 127.0.0.1 (0 picks a free one). */
+      port: z.number().int().min(0).max(65535).default(8790),
+      /** Native protocol port, for Distributed tables over several store processes; unset: off. */
+      tcpPort: z.number().int().min(0).max(65535).optional(),
     })
     .prefault({}),
   sites: z.array(SiteSchema).default([]),
@@ -72,6 +81,8 @@ export const ConfigSchema = z.object({
     .object({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8787),
+      /** Collector processes sharing the port (node:cluster); default: one per core. */
+      processes: z.number().int().min(1).max(256).default(() => availableParallelism()),
       /** Proxies whose X-Forwarded-For is believed; nobody's by default. */
       trustedProxies: z.array(ipCidr).default([]),
       /** Bits of an IPv4 address kept after truncation (stricter means fewer). */
@@ -121,7 +132,7 @@ export const ConfigSchema = z.object({
     .prefault({}),
   server: z
     .object({
-      /** ClickHouse user the dashboard connects as in server mode (SELECT on aggregates only). */
+      /** Database user the dashboard connects as, in every deployment (SELECT on aggregates and logs only). */
       dashboardUser: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('qa_dashboard'),
       /** Cluster name: DDL becomes ON CLUSTER with Replicated tables. */
       cluster: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).optional(),
@@ -136,7 +147,7 @@ export const ConfigSchema = z.object({
       sessionHours: z.number().int().min(1).max(720).default(12),
       /** Failed logins allowed per client network in 15 minutes. */
       loginAttempts: z.number().int().min(1).max(1000).default(10),
-      /** ClickHouse password of server.dashboardUser; unset means the store's own credentials. */
+      /** Server mode: the password of server.dashboardUser (the bundled store generates its own). */
       dbPassword: z.string().optional(),
     })
     .prefault({}),

@@ -1,4 +1,5 @@
-import { dataInventory, type ClickHouseClient, type Config } from '@qa/core'
+import { dataInventory, type Config } from '@qa/core'
+import { type ClickHouseClient } from '@qa/store'
 
 export interface PrivacyReport {
   retention: { rawTtlHours: number; saltGraceMinutes: number; closeAfterMinutes: number; minGroupSize: number; ipv4PrefixBits: number; ipv6PrefixBits: number; honourDnt: boolean }

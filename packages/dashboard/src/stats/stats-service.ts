@@ -1,4 +1,5 @@
-import type { ClickHouseClient, Site } from '@qa/core'
+import type { Site } from '@qa/core'
+import type { ClickHouseClient } from '@qa/store'
 import { parseFilter, type StatsParams } from './params.ts'
 import { periodRange, previousRange, wholeMonths, type DayRange } from './range.ts'
 import { metricColumns, METRIC_NAMES, type DashboardDimension, type Metric } from './vocabulary.ts'

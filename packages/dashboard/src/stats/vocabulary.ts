@@ -43,6 +43,3 @@ export const DIMENSIONS = [
 ] as const
 
 export type DashboardDimension = (typeof DIMENSIONS)[number]
-
-/** Tables a dashboard query may name: nothing else is ever interpolated into SQL. */
-export const READABLE_TABLES = ['agg_totals_daily', 'agg_totals_hourly', 'agg_breakdown_daily', 'agg_events_daily', 'agg_realtime'] as const

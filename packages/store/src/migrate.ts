@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { ClickHouseClient } from '@clickhouse/client'
-import { systemClock } from '../time/clock.ts'
+import { systemClock } from '@qa/core'
 import { clusterDdl } from './cluster-ddl.ts'
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url))
 
 export interface Migration {
   version: number
@@ -85,7 +85,7 @@ export async function migrate(
   for (const statement of ddl([LEDGER])) await client.command({ query: statement })
   const rows = await (
     await client.query({
-      query: `SELECT version, argMax(name, at) AS name, argMax(checksum, at) AS checksum, argMax(state, at) AS state
+      query: `SELECT version, argMax(name, at) AS name, argMax(checksum, at) AS checksum, argMax(state, (at, state)) AS state
               FROM schema_migrations GROUP BY version ORDER BY version`,
       format: 'JSONEachRow',
     })

@@ -1,0 +1,19 @@
+/**
+ * Every table the product keeps, by role: the one list the rollup, the dashboard's
+ * grants, the audit and the snapshot tests read.
+ */
+export const RAW_TABLE = 'raw_hits'
+
+/** Per-day aggregates the rollup writes (through `<name>_staging` and a partition swap). */
+export const DAILY_AGGREGATE_TABLES = ['agg_totals_hourly', 'agg_totals_daily', 'agg_breakdown_daily', 'agg_events_daily'] as const
+
+/** Per-month sums of the daily aggregates, for long ranges. */
+export const MONTHLY_AGGREGATE_TABLES = ['agg_totals_monthly', 'agg_breakdown_monthly', 'agg_events_monthly'] as const
+
+/** Lifecycle logs: counts and timestamps only, readable by the dashboard's privacy page. */
+export const LOG_TABLES = ['ingest_drops', 'rollup_log', 'purge_log', 'salt_log', 'audit_log'] as const
+
+/** Tables the dashboard's database user may SELECT: anonymous aggregates and the logs, nothing else. */
+export const DASHBOARD_TABLES = [...DAILY_AGGREGATE_TABLES, ...MONTHLY_AGGREGATE_TABLES, 'agg_realtime', ...LOG_TABLES] as const
+
+export type DashboardTable = (typeof DASHBOARD_TABLES)[number]
