@@ -11,6 +11,10 @@ export default tseslint.config(
     languageOptions: { globals: { open: 'readonly', __ENV: 'readonly' } },
   },
   {
+    files: ['packages/store/src/engine/*.mjs'],
+    languageOptions: { globals: globals.node },
+  },
+  {
     files: ['packages/collector/tracker/**/*.js', 'packages/dashboard/src/ui/**/*.js'],
     languageOptions: { globals: globals.browser },
   },

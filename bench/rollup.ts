@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createLogger, loadConfig, manualClock } from '@qa/core'
+import { createLogger, manualClock } from '@qa/core'
 import { openBenchStore } from './lib/bench-store.ts'
 import { Aggregator } from '@qa/aggregator'
 import { loadCorpus } from './lib/corpus.ts'

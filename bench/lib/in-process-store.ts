@@ -16,5 +16,5 @@ export function openInProcessStore(dataDir: string): Store {
   const insertLines = async ({ table, columns, body, dedupToken }: LinesInsert) => {
     await connection.chdb.rawInsert({ table, columns, values: body, format: 'JSONCompactEachRow', settings: { insert_deduplication_token: dedupToken, date_time_input_format: 'basic' } })
   }
-  return { client, kind: 'bundled', role: 'writer', url: `chdb:${path}`, database: 'default', dataDir: path, insertLines, close: () => client.close() }
+  return { client, kind: 'bundled', role: 'writer', tag: 'qa-writer', url: `chdb:${path}`, database: 'default', dataDir: path, insertLines, close: () => client.close() }
 }

@@ -1,33 +1,36 @@
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import { migrate } from '@qa/store'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROME_UA } from '../support/collector-server.ts'
-import { startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
+import { startQaStore, startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qa-kill-outage-'))
 let child: ChildProcess | undefined
+let storeProc: ChildProcess | undefined
+const spooled = () => readdirSync(join(dataDir, 'spool', '0')).filter((f) => f.endsWith('.json')).length
 
 async function startCollector() {
-  const started = await startServing(['collector'], { DATA_DIR: dataDir, COLLECTOR_PORT: '0', SITES: 'test.example', FLUSH_INTERVAL_MS: '100', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'silent' })
+  const started = await startServing(['collector'], { DATA_DIR: dataDir, COLLECTOR_PORT: '0', COLLECTOR_PROCESSES: '1', SITES: 'test.example', FLUSH_INTERVAL_MS: '100', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'silent' })
   child = started.proc
   return started
 }
 
+beforeAll(async () => {
+  storeProc = (await startQaStore(dataDir)).proc
+})
+
 afterAll(async () => {
   if (child && child.exitCode === null) await stopProcess(child)
+  if (storeProc) await stopProcess(storeProc)
   rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('collector killed while the store refuses inserts, then restarted', () => {
   it('replays the spool after the restart and stores nothing twice', async () => {
     // A real refusal by the engine: a constraint no row can pass.
-    await withDataDir(dataDir, async (s) => {
-      await migrate(s.client)
-      await s.client.command({ query: 'ALTER TABLE raw_hits ADD CONSTRAINT outage CHECK 0' })
-    })
+    await withDataDir(dataDir, (s) => s.client.command({ query: 'ALTER TABLE raw_hits ADD CONSTRAINT outage CHECK 0' }))
     const first = await startCollector()
     let accepted = 0
     for (let i = 0; i < 300; i++) {
@@ -38,24 +41,28 @@ describe('collector killed while the store refuses inserts, then restarted', () 
       })
       if (res.status === 202) accepted++
     }
-    // Let the last batches fail into the spool, then kill without a chance to flush.
-    await new Promise((r) => setTimeout(r, 1000))
+    // Once every accepted event has failed into the spool, kill without a chance to flush.
+    const storedSoFar = () => withDataDir(dataDir, async (s) => Number((await (await s.client.query({ query: "SELECT count() AS n FROM raw_hits WHERE path LIKE '/outage-kill/%'", format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n))
+    const spooledRows = () =>
+      readdirSync(join(dataDir, 'spool', '0'))
+        .filter((f) => f.endsWith('.json'))
+        .reduce((n, f) => n + (JSON.parse(readFileSync(join(dataDir, 'spool', '0', f), 'utf8')) as { rows: number }).rows, 0)
+    await expect.poll(spooledRows, { timeout: 20_000 }).toBe(300)
     await stopProcess(first.proc, 'SIGKILL')
-    const spooled = readdirSync(join(dataDir, 'spool')).filter((f) => f.endsWith('.json')).length
-    expect(spooled).toBeGreaterThan(0)
+    const batches = spooled()
+    expect(await storedSoFar()).toBe(0)
 
     await withDataDir(dataDir, (s) => s.client.command({ query: 'ALTER TABLE raw_hits DROP CONSTRAINT outage' }))
     const second = await startCollector()
-    await new Promise((r) => setTimeout(r, 1500))
+    await expect.poll(spooled, { timeout: 20_000 }).toBe(0)
     await stopProcess(second.proc)
 
     const [r] = await withDataDir(dataDir, async (s) =>
       (await s.client.query({ query: "SELECT count() AS n, uniqExact(path) AS paths FROM raw_hits WHERE path LIKE '/outage-kill/%'", format: 'JSONEachRow' })).json<{ n: string; paths: string }>(),
     )
-    process.stdout.write(`collector SIGKILL during a store outage: sent 300, accepted ${accepted}, spooled batches ${spooled}, stored after restart ${r!.n}\n`)
+    process.stdout.write(`collector SIGKILL during a store outage: sent 300, accepted ${accepted}, spooled batches ${batches}, stored after restart ${r!.n}\n`)
     expect(accepted).toBe(300)
     expect(Number(r!.n)).toBe(300)
     expect(r!.paths).toBe(r!.n)
-    expect(readdirSync(join(dataDir, 'spool')).filter((f) => f.endsWith('.json'))).toEqual([])
   }, 60_000)
 })

@@ -2,16 +2,17 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROME_UA } from '../support/collector-server.ts'
-import { startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
+import { startQaStore, startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qa-kill-'))
 const FLUSH_MS = 200
 let child: ChildProcess | undefined
+let storeProc: ChildProcess | undefined
 
 async function startCollector() {
-  const started = await startServing(['collector'], { DATA_DIR: dataDir, COLLECTOR_PORT: '0', SITES: 'test.example', FLUSH_INTERVAL_MS: String(FLUSH_MS), RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'silent' })
+  const started = await startServing(['collector'], { DATA_DIR: dataDir, COLLECTOR_PORT: '0', COLLECTOR_PROCESSES: '1', SITES: 'test.example', FLUSH_INTERVAL_MS: String(FLUSH_MS), RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'silent' })
   child = started.proc
   return started
 }
@@ -21,8 +22,13 @@ const post = (url: string, path: string) =>
     .then((r) => r.status)
     .catch(() => 0)
 
+beforeAll(async () => {
+  storeProc = (await startQaStore(dataDir)).proc
+})
+
 afterAll(async () => {
   if (child && child.exitCode === null) await stopProcess(child)
+  if (storeProc) await stopProcess(storeProc)
   rmSync(dataDir, { recursive: true, force: true })
 })
 

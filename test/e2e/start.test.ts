@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser.ts'
-import { freePort, spawnQa, stopProcess } from '../support/cli-process.ts'
+import { childPids, commandLine, freePort, isRunning, spawnQa, stopProcess } from '../support/cli-process.ts'
 import { CHROME_UA } from '../support/collector-server.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qa-start-'))
 let child: ChildProcess | undefined
+let out = ''
 
 
 afterAll(async () => {
@@ -20,7 +21,6 @@ describe('pnpm start', () => {
   it("shows the demo site's own traffic on the dashboard", async () => {
     const [collectorPort, demoPort, dashboardPort] = [await freePort(), await freePort(), await freePort()]
     child = spawnQa(['start'], { DATA_DIR: dataDir, COLLECTOR_PORT: String(collectorPort), DEMO_PORT: String(demoPort), DASHBOARD_PORT: String(dashboardPort), ROLLUP_INTERVAL_MS: '2000', LOG_LEVEL: 'warn' })
-    let out = ''
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
     await expect.poll(() => out, { timeout: 30_000 }).toMatch(/first login\s+admin \/ \S+/)
@@ -61,4 +61,25 @@ describe('pnpm start', () => {
       await browser.close()
     }
   }, 90_000)
+
+  it('is audited beside the running product, restarts a role that dies, and stops every process cleanly', async () => {
+    const audit = spawnQa(['audit', '--json'], { DATA_DIR: dataDir, LOG_LEVEL: 'silent' })
+    let report = ''
+    audit.stdout!.on('data', (d: Buffer) => (report += d.toString()))
+    expect(await new Promise((r) => audit.once('exit', r))).toBe(0)
+    expect((JSON.parse(report) as { passed: boolean }).passed).toBe(true)
+
+    // The supervisor's own children: the store's engine and the three roles (tsx's esbuild service aside).
+    const roles = childPids(child!.pid!).map((pid) => ({ pid, cmd: commandLine(pid) })).filter((r) => /main\.ts|engine-host/.test(r.cmd))
+    const engine = roles.find((r) => r.cmd.includes('engine-host'))!
+    const aggregator = roles.find((r) => / aggregator\s*$/.test(r.cmd))!
+    expect(roles.map((r) => r.cmd.trim().split(' ').at(-1)).sort()).toEqual(['aggregator', 'collector', 'dashboard', engine.cmd.trim().split(' ').at(-1)].sort())
+    process.kill(aggregator.pid, 'SIGKILL')
+    await expect.poll(() => out, { timeout: 20_000 }).toMatch(/aggregator restarted/)
+    expect(out).toMatch(/aggregator exited: restarting/)
+    const descendants = [...childPids(child!.pid!), ...roles.flatMap((r) => childPids(r.pid))]
+    expect(await stopProcess(child!)).toBe(0)
+    expect(out).not.toMatch(/ELIFECYCLE|shutdown failed/)
+    await expect.poll(() => descendants.filter(isRunning), { timeout: 20_000 }).toEqual([])
+  }, 60_000)
 })

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { loadConfig } from '@qa/core'
@@ -31,6 +32,11 @@ export function startServing(args: string[], env: Record<string, string>): Promi
   })
 }
 
+/** `qa store` on a data directory, as an operator starts it; resolves once it serves. */
+export function startQaStore(dataDir: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string }> {
+  return startServing(['store'], { DATA_DIR: dataDir, STORE_PORT: '0', LOG_LEVEL: 'silent', ...env })
+}
+
 export async function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   const exited = new Promise<number | null>((r) => (proc.exitCode === null ? proc.once('exit', (code) => r(code)) : r(proc.exitCode)))
   proc.kill(signal)
@@ -41,6 +47,30 @@ export async function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = '
 export function withDataDir<T>(dataDir: string, work: (store: Store) => Promise<T>): Promise<T> {
   return withStore(loadConfig({}, { dataDir, logLevel: 'silent' }), work)
 }
+
+/** The processes started by `pid` (direct children), from /proc: Linux only. */
+export function childPids(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
+
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+  } catch {
+    return ''
+  }
+}
+
+export const isRunning = (pid: number) => commandLine(pid) !== ''
 
 export async function freePort(): Promise<number> {
   const s = createServer()

@@ -45,18 +45,20 @@ export async function tempStore(config: Config = testConfig()): Promise<TempStor
   const engine = config.clickhouse.url ? undefined : await startTestStoreProcess(config)
   const store = await connectStore(config)
   await migrate(store.client)
-  return {
+  const temp: TempStore = {
     ...store,
     config,
     ...(engine ? { engine } : {}),
     destroy: async () => {
       if (config.clickhouse.url) await store.client.command({ query: `DROP DATABASE IF EXISTS ${config.clickhouse.database}` })
       await store.close()
-      await engine?.stop()
+      // A test may have replaced the engine (a restart): stop the one running now.
+      await temp.engine?.stop()
       if (!config.dataDir.startsWith(tmpdir())) throw new Error(`refusing to delete ${config.dataDir}: not a temp directory`)
       rmSync(config.dataDir, { recursive: true, force: true })
     },
   }
+  return temp
 }
 
 export async function rows<T>(store: Store, query: string, params: Record<string, unknown> = {}): Promise<T[]> {

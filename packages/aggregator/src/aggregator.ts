@@ -1,5 +1,5 @@
 import { createMetrics, resolveSite, systemClock, type Clock, type Config, type Logger, type Metrics, type Site } from '@qa/core'
-import { SaltStore, type Store } from '@qa/store'
+import { SaltStore, tryAcquireLease, type LeaseHolder, type Store } from '@qa/store'
 import { isVisitDimension } from './rollup/dimensions.ts'
 import { rollupDay, type RollupSettings } from './rollup/rollup-day.ts'
 import { rollupMonth } from './rollup/rollup-month.ts'
@@ -13,6 +13,22 @@ export interface TickResult {
   salts: SaltChanges
   rolledUp: { day: string; sites: string[]; closed: string[] }[]
   purged: PurgedPartition[]
+  /** Set when another process held the aggregator lease: this tick did nothing. */
+  skipped?: LeaseHolder
+}
+
+/** The connection tag of aggregator work: what a new lease holder kills when its predecessor died mid-query. */
+export const AGGREGATOR_TAG = 'qa-aggregator'
+
+/** Aggregator work waiting for the lease, as `qa rollup` beside a running aggregator does. */
+export interface WaitOptions {
+  /** Give up after this long (default 10 minutes). */
+  waitMs?: number
+  onWait?: (holder: LeaseHolder) => void
+}
+
+export class LeaseBusyError extends Error {
+  override name = 'LeaseBusyError'
 }
 
 export interface RollupRequest {
@@ -70,8 +86,8 @@ export class Aggregator {
   }
 
   tick(): Promise<TickResult> {
-    return this.serial(async () => {
-      const salts = await this.maintainSalts()
+    return this.exclusive(async () => {
+      const salts = await this.maintainSaltsNow()
       const rolledUp = await this.rollupNow({})
       await rollupRealtime(this.store.client, this.clock.now())
       const purged = await this.purgeNow(false)
@@ -79,19 +95,23 @@ export class Aggregator {
         this.logger.info({ rolledUp: rolledUp.length, purged: purged.length, saltsCreated: salts.created.length, saltsDestroyed: salts.destroyed.length }, 'aggregator tick')
       }
       return { salts, rolledUp, purged }
-    })
+    }).then((r) => (r.ran ? r.value : { salts: { created: [], destroyed: [] }, rolledUp: [], purged: [], skipped: r.heldBy }))
   }
 
-  maintainSalts(): Promise<SaltChanges> {
+  maintainSalts(wait: WaitOptions = {}): Promise<SaltChanges> {
+    return this.waiting(() => this.maintainSaltsNow(), wait)
+  }
+
+  rollup(request: RollupRequest = {}, wait: WaitOptions = {}): Promise<TickResult['rolledUp']> {
+    return this.waiting(() => this.rollupNow(request), wait)
+  }
+
+  purge(dryRun = false, wait: WaitOptions = {}): Promise<PurgedPartition[]> {
+    return this.waiting(() => this.purgeNow(dryRun), wait)
+  }
+
+  private maintainSaltsNow(): Promise<SaltChanges> {
     return maintainSalts(this.store.client, this.salts, this.sites, this.clock.now(), this.config.retention.saltGraceMinutes * 60_000)
-  }
-
-  rollup(request: RollupRequest = {}): Promise<TickResult['rolledUp']> {
-    return this.serial(() => this.rollupNow(request))
-  }
-
-  purge(dryRun = false): Promise<PurgedPartition[]> {
-    return this.serial(() => this.purgeNow(dryRun))
   }
 
   private async rollupNow(request: RollupRequest): Promise<TickResult['rolledUp']> {
@@ -131,9 +151,37 @@ export class Aggregator {
     return purged
   }
 
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.running.catch(() => undefined).then(work)
+  /**
+   * Runs work one at a time in this process, and across processes under the store's
+   * aggregator lease; answers `skipped` when another process holds it. A holder that
+   * died mid-rollup may have left statements running in the store: they are ended first.
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false; heldBy: LeaseHolder }> {
+    const next = this.running.catch(() => undefined).then(async () => {
+      const lease = await tryAcquireLease(this.store.client, 'aggregator', { now: this.clock.now })
+      if ('heldBy' in lease) return { ran: false as const, heldBy: lease.heldBy }
+      try {
+        if (this.store.tag === AGGREGATOR_TAG) {
+          await this.store.client.command({ query: "KILL QUERY WHERE Settings['log_comment'] = {tag:String} AND query_id != queryID() SYNC", query_params: { tag: AGGREGATOR_TAG } })
+        }
+        return { ran: true as const, value: await work() }
+      } finally {
+        await lease.release()
+      }
+    })
     this.running = next
     return next
+  }
+
+  /** Like exclusive, waiting for another holder to finish. */
+  private async waiting<T>(work: () => Promise<T>, { waitMs = 600_000, onWait }: WaitOptions): Promise<T> {
+    const deadline = performance.now() + waitMs
+    for (;;) {
+      const r = await this.exclusive(work)
+      if (r.ran) return r.value
+      if (performance.now() > deadline) throw new LeaseBusyError(`another aggregator (host ${r.heldBy.host}, pid ${r.heldBy.pid}) has held the aggregator lease for ${Math.round((this.clock.now() - r.heldBy.acquiredAt) / 1000)} s`)
+      onWait?.(r.heldBy)
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
   }
 }

@@ -1,6 +1,7 @@
 import cluster from 'node:cluster'
 import { ConfigError, loadConfig } from '@qa/core'
 import { MigrationError, StoreError } from '@qa/store'
+import { LeaseBusyError } from '@qa/aggregator'
 import { auditCommand, ddlCommand, inventoryCommand } from './commands/audit.ts'
 import { migrateCommand, purgeCommand, rollupCommand, saltsCommand } from './commands/maintenance.ts'
 import { startCommand } from './commands/start.ts'
@@ -89,7 +90,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`${err.message}\n`)
       process.exit(2)
     }
-    const expected = err instanceof ConfigError || err instanceof MigrationError || err instanceof StoreError
+    const expected = err instanceof ConfigError || err instanceof MigrationError || err instanceof StoreError || err instanceof LeaseBusyError
     process.stderr.write(`${expected ? err.message : (err.stack ?? err.message)}\n`)
     process.exit(err instanceof ConfigError ? 78 : 1)
   },

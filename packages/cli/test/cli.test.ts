@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeFileSync } from 'node:fs'
 import { strToU8, zipSync } from 'fflate'
-import { migrate, type Store } from '@qa/store'
-import { spawnQa, withDataDir } from '../../../test/support/cli-process.ts'
+import { enginePaths, type Store } from '@qa/store'
+import { spawnQa, startQaStore, stopProcess, withDataDir } from '../../../test/support/cli-process.ts'
 import { generateDay } from '../../../test/fixtures/traffic.ts'
 import { aggregateSnapshot } from '../../../test/support/snapshot.ts'
 
@@ -37,18 +37,23 @@ function qa(args: string[], opts: { killAfterMs?: number; debug?: boolean } = {}
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr })))
 }
 
-/** The parent opens the data directory only while no child has it. */
+/** The live store, as every qa command reaches it. */
 const withStore = <T>(work: (s: Store) => Promise<T>) => withDataDir(dataDir, work)
+let storeProc: ChildProcess
 
+// Every command below runs beside this running store, as an operator's beside `pnpm start`.
 beforeAll(async () => {
+  storeProc = (await startQaStore(dataDir)).proc
   await withStore(async (store) => {
-    await migrate(store.client)
     const now = Date.now()
     const traffic = generateDay({ siteId: 'test.example', dayStartMs: now - 14 * H, visitors: 4000, seed: 5 })
     await store.client.insert({ table: 'raw_hits', values: traffic.rows.filter((r) => r.ts < now - 60_000), format: 'JSONEachRow' })
   })
 }, 60_000)
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+afterAll(async () => {
+  if (storeProc.exitCode === null) await stopProcess(storeProc)
+  rmSync(dataDir, { recursive: true, force: true })
+})
 
 describe('qa CLI', () => {
   let reference = ''
@@ -118,5 +123,20 @@ describe('qa CLI', () => {
     expect((await qa(['audit', '--probe-ip', 'not-an-ip'])).code).toBe(2)
     expect((await qa(['frobnicate'])).code).toBe(2)
     expect((await qa(['audit', '--bogus'])).code).toBe(2)
+  })
+
+  it('refuses a second store on the same data directory in one line', async () => {
+    const second = await qa(['store'])
+    expect(second.code).toBe(1)
+    expect(second.stderr.trim()).toMatch(/^a store is already running on .+ \(pid \d+, http:\/\/127\.0\.0\.1:\d+\)$/)
+  })
+
+  it('without a running store, starts one for the command and stops it after', async () => {
+    expect(await stopProcess(storeProc)).toBe(0)
+    expect(existsSync(enginePaths(dataDir).endpoint)).toBe(false)
+    const salts = await qa(['salts'])
+    expect(salts.code, salts.stderr).toBe(0)
+    expect(salts.stdout).toMatch(/^alive {4}test\.example \d{4}-\d{2}-\d{2}$/m)
+    expect(existsSync(enginePaths(dataDir).endpoint)).toBe(false)
   })
 })

@@ -55,7 +55,7 @@ describe('health, readiness and metrics', () => {
   })
 
   it('turns not ready when the store is gone', async () => {
-    await c.store.close()
+    await c.store.engine!.stop()
     const ready = await fetch(`${c.url}/ready`)
     expect(ready.status).toBe(503)
     expect(await ready.json()).toMatchObject({ status: 'not ready', store: 'unreachable' })

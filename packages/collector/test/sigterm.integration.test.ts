@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { startServing, stopProcess, withDataDir } from '../../../test/support/cli-process.ts'
+import { startQaStore, startServing, stopProcess, withDataDir } from '../../../test/support/cli-process.ts'
 import { CHROME_UA } from '../../../test/support/collector-server.ts'
 
 describe('SIGTERM', () => {
   it('flushes every accepted event before the collector exits', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'qa-sigterm-'))
-    const { proc: child, url } = await startServing(['collector'], { DATA_DIR: dataDir, COLLECTOR_PORT: '0', SITES: 'test.example', FLUSH_INTERVAL_MS: '60000', LOG_LEVEL: 'silent' })
+    const store = await startQaStore(dataDir)
+    const { proc: child, url } = await startServing(['collector'], { DATA_DIR: dataDir, COLLECTOR_PORT: '0', COLLECTOR_PROCESSES: '1', SITES: 'test.example', FLUSH_INTERVAL_MS: '60000', LOG_LEVEL: 'silent' })
     for (let i = 0; i < 25; i++) {
       const res = await fetch(`${url}/api/event`, {
         method: 'POST',
@@ -22,6 +23,7 @@ describe('SIGTERM', () => {
       const r = await store.client.query({ query: "SELECT count() AS n FROM raw_hits WHERE path LIKE '/term/%'", format: 'JSONEachRow' })
       return Number((await r.json<{ n: string }>())[0]!.n)
     })
+    expect(await stopProcess(store.proc)).toBe(0)
     rmSync(dataDir, { recursive: true, force: true })
     expect(stored).toBe(25)
   })

@@ -40,7 +40,7 @@ describe('spool', () => {
       expect(c.collector.writer.spooled).toBeGreaterThan(0)
       // The spool holds the same minimal rows: no address, no user-agent.
       const spoolDir = join(c.store.config.dataDir, 'spool')
-      const text = readdirSync(spoolDir).map((f) => readFileSync(join(spoolDir, f), 'utf8')).join('\n')
+      const text = readdirSync(spoolDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).map((f) => readFileSync(join(spoolDir, f), 'utf8')).join('\n')
       expect(text).toContain('/outage/')
       expect(text).not.toContain('127.0.0.1')
       expect(text).not.toContain('Chrome/131.0.0.0')

@@ -2,10 +2,23 @@ import { parseArgs } from 'node:util'
 import { SingleBar } from 'cli-progress'
 import { createLogger, systemClock, type Config } from '@qa/core'
 import { migrate, SaltStore } from '@qa/store'
-import { Aggregator } from '@qa/aggregator'
+import { AGGREGATOR_TAG, Aggregator, type WaitOptions } from '@qa/aggregator'
 import { withStore } from '../store-access.ts'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
+
+/** Beside a running aggregator, a command waits for its tick to end, and says so once. */
+function waitNotice(): WaitOptions {
+  let said = false
+  return {
+    onWait: (h) => {
+      if (!said) process.stderr.write(`waiting for the aggregator running on ${h.host} (pid ${h.pid}) to finish its tick\n`)
+      said = true
+    },
+  }
+}
+
+const AGGREGATOR_WORK = { tag: AGGREGATOR_TAG }
 
 export async function migrateCommand(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } })
@@ -48,32 +61,32 @@ export async function rollupCommand(config: Config, args: string[]): Promise<num
         started = true
         bar.update(n, { day: d })
       },
-    })
+    }, waitNotice())
     if (started) bar.stop()
     out(done.length === 0 ? 'nothing to roll up' : done.map((d) => `${d.day}: ${d.sites.join(', ')}${d.closed.length ? ` (closed: ${d.closed.join(', ')})` : ''}`).join('\n'))
     return 0
-  })
+  }, AGGREGATOR_WORK)
 }
 
 /** qa purge [--dry-run] */
 export async function purgeCommand(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } })
   return withStore(config, async (store) => {
-    const purged = await new Aggregator(config, store, createLogger('warn')).purge(values['dry-run'] ?? false)
+    const purged = await new Aggregator(config, store, createLogger('warn')).purge(values['dry-run'] ?? false, waitNotice())
     const verb = values['dry-run'] ? 'would drop' : 'dropped'
     for (const p of purged) out(`${verb} raw partition ${p.partitionId}: ${p.rows} rows (${p.reason}${p.neverRolledRows ? `, ${p.neverRolledRows} never rolled up` : ''})`)
     if (purged.length === 0) out('nothing to purge')
     return 0
-  })
+  }, AGGREGATOR_WORK)
 }
 
 /** qa salts: creates due salts, destroys expired ones, lists the salt days alive. */
 export async function saltsCommand(config: Config): Promise<number> {
   return withStore(config, async (store) => {
-    const changes = await new Aggregator(config, store, createLogger('warn')).maintainSalts()
+    const changes = await new Aggregator(config, store, createLogger('warn')).maintainSalts(waitNotice())
     for (const c of changes.created) out(`created  ${c.siteId} ${c.day}`)
     for (const d of changes.destroyed) out(`destroyed ${d.siteId} ${d.day}`)
     for (const s of await new SaltStore(store.client, systemClock.now).days()) out(`alive    ${s.siteId} ${s.day}`)
     return 0
-  })
+  }, AGGREGATOR_WORK)
 }

@@ -50,8 +50,8 @@ export async function startCollectorProcesses(config: Config): Promise<RunningRo
     new Promise<void>((resolve, reject) => {
       const worker = cluster.fork({ [SUPERVISED_ENV]: '1', [INDEX_ENV]: String(index) })
       workers.set(index, worker)
-      worker.once('online', () => worker.send({ type: 'config', config } satisfies RoleMessage))
       worker.on('message', (m: RoleMessage) => {
+        if (m.type === 'config?') worker.send({ type: 'config', config } satisfies RoleMessage)
         if (m.type !== 'ready') return
         url ??= m.url
         resolve()

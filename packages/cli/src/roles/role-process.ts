@@ -10,7 +10,7 @@ export interface RunningRole {
 }
 
 /** Messages between a supervisor and the role processes it forks. */
-export type RoleMessage = { type: 'config'; config: Config } | { type: 'ready'; url?: string; firstAdminPassword?: string }
+export type RoleMessage = { type: 'config?' } | { type: 'config'; config: Config } | { type: 'ready'; url?: string; firstAdminPassword?: string }
 
 /** Set in the environment of a forked role: its configuration comes from the parent. */
 export const SUPERVISED_ENV = 'QA_SUPERVISED'
@@ -30,6 +30,8 @@ export function roleConfig(): Promise<Config> {
       resolve(m.config)
     }
     process.on('message', onMessage)
+    // Asked for once listening: a message sent before a listener exists is lost.
+    process.send!({ type: 'config?' } satisfies RoleMessage)
   })
 }
 

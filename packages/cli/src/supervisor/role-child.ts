@@ -30,10 +30,10 @@ export class RoleChild {
     this.startedAt = Date.now()
     const child = fork(process.argv[1]!, [this.name], { env: { ...process.env, [SUPERVISED_ENV]: '1' }, detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     this.child = child
-    child.send({ type: 'config', config: this.config } satisfies RoleMessage)
     return new Promise<Ready>((resolve, reject) => {
       let ready = false
       child.on('message', (m: RoleMessage) => {
+        if (m.type === 'config?') child.send({ type: 'config', config: this.config } satisfies RoleMessage)
         if (m.type !== 'ready') return
         ready = true
         resolve(m)
@@ -54,7 +54,7 @@ export class RoleChild {
     setTimeout(() => {
       if (this.stopping) return
       this.start().then(
-        () => this.logger.info({ role: this.name }, `${this.name} restarted`),
+        () => this.logger.warn({ role: this.name }, `${this.name} restarted`),
         (err: Error) => {
           this.logger.error({ role: this.name, err: { message: err.message } }, `${this.name} restart failed`)
           if (!this.stopping) this.restart(null, null)

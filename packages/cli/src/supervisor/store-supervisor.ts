@@ -20,7 +20,7 @@ export async function superviseStore(start: (port?: number) => Promise<StoreProc
       for (let delay = 500; !stopping; delay = Math.min(delay * 2, 30_000)) {
         try {
           current = await start(p.httpPort)
-          logger.info({ url: current.url }, 'store process restarted')
+          logger.warn({ url: current.url }, 'store process restarted')
           watch(current)
           return
         } catch (err) {
