@@ -101,6 +101,12 @@ describe('stats API over seeded aggregates', () => {
       ['/api/stats/breakdown/country?site=test&filter=language:de', 400, /cannot be filtered by language/],
       ['/api/stats/timeseries?site=test&period=today&filter=source:Google', 400, /daily resolution/],
       ['/api/stats/aggregate?site=other', 404, /unknown site/],
+      // Bounded: no request may hold the store for long, and impossible dates are refused, not failed on.
+      ['/api/stats/timeseries?site=test&period=custom&from=1900-01-01&to=2299-12-31&interval=hour', 400, /from: a day from 2000-01-01 to 2099-12-31/],
+      ['/api/stats/aggregate?site=test&period=custom&from=2000-01-01&to=2099-12-31', 400, /at most 3660 days/],
+      ['/api/stats/timeseries?site=test&period=12mo&interval=hour', 400, /interval=hour covers at most 31 days/],
+      ['/api/stats/aggregate?site=test&period=custom&from=2026-13-01&to=2026-13-02', 400, /calendar day/],
+      ['/api/stats/breakdown/page?site=test&limit=100000', 400, /limit/],
     ]
     for (const [path, status, reason] of cases) {
       const res = await admin.get(path)

@@ -1,7 +1,21 @@
 import { z } from 'zod'
 import { DIMENSIONS } from './vocabulary.ts'
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
+const isCalendarDay = (s: string) => {
+  const t = Date.parse(`${s}T00:00:00Z`)
+  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === s
+}
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
+  .refine(isCalendarDay, 'a calendar day (month 01-12, a day the month has)')
+  .refine((s) => s >= '2000-01-01' && s <= '2099-12-31', 'a day from 2000-01-01 to 2099-12-31')
+
+/** The widest range any stats request may cover, and the widest an hourly series may: no request may hold the store for long. */
+export const RANGE_LIMITS = { maxDays: 3660, maxHourlyDays: 31 } as const
+
+const spanDays = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1
 
 /** Query parameters of every stats endpoint, validated once. */
 export const StatsParamsSchema = z
@@ -21,6 +35,7 @@ export const StatsParamsSchema = z
     limit: z.coerce.number().int().min(1).max(1000).default(10),
   })
   .refine((p) => p.period !== 'custom' || (p.from && p.to && p.from <= p.to), 'custom periods need from <= to')
+  .refine((p) => p.period !== 'custom' || !p.from || !p.to || spanDays(p.from, p.to) <= RANGE_LIMITS.maxDays, `a period spans at most ${RANGE_LIMITS.maxDays} days (10 years)`)
 
 export type StatsParams = z.infer<typeof StatsParamsSchema>
 

@@ -1,6 +1,6 @@
 import type { Site } from '@qa/core'
 import type { ClickHouseClient } from '@qa/store'
-import { parseFilter, type StatsParams } from './params.ts'
+import { parseFilter, RANGE_LIMITS, type StatsParams } from './params.ts'
 import { periodRange, previousRange, wholeMonths, type DayRange } from './range.ts'
 import { metricColumns, METRIC_NAMES, type DashboardDimension, type Metric } from './vocabulary.ts'
 
@@ -20,6 +20,14 @@ export interface BreakdownRow extends Totals {
 
 export class StatsError extends Error {
   override name = 'StatsError'
+}
+
+/** The store's refusals under the dashboard user's fixed limits, by the limit they name. */
+const QUERY_LIMIT_ERRORS: Record<string, string> = {
+  TIMEOUT_EXCEEDED: 'execution time',
+  TOO_MANY_ROWS_OR_BYTES: 'result size',
+  TOO_MANY_ROWS: 'result size',
+  MEMORY_LIMIT_EXCEEDED: 'memory',
 }
 
 const COLUMNS = {
@@ -62,8 +70,14 @@ export class StatsService {
   ) {}
 
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
-    // Metric aliases reuse the column names (visits AS visits); columns must win inside expressions.
-    return (await this.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { prefer_column_name_to_alias: 1 } })).json<T>()
+    try {
+      // Metric aliases reuse the column names (visits AS visits); columns must win inside expressions.
+      return await (await this.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { prefer_column_name_to_alias: 1 } })).json<T>()
+    } catch (err) {
+      const limit = QUERY_LIMIT_ERRORS[(err as { type?: string }).type ?? '']
+      if (limit) throw new StatsError(`the request exceeds the dashboard's ${limit} limit: choose a shorter period or a filter`)
+      throw err
+    }
   }
 
   /** Totals of each range, in one query: a comparison costs no second round trip. */
@@ -97,6 +111,7 @@ export class StatsService {
     const filter = parseFilter(p.filter)
     const interval = p.interval ?? (range.days <= 2 ? 'hour' : range.days > 90 ? 'month' : 'day')
     if (interval === 'hour' && filter) throw new StatsError('filtered views have daily resolution: use interval=day')
+    if (interval === 'hour' && range.days > RANGE_LIMITS.maxHourlyDays) throw new StatsError(`interval=hour covers at most ${RANGE_LIMITS.maxHourlyDays} days: use interval=day`)
     const base = { site: site.id, from: range.from, to: range.to, tz: site.timezone }
     let rows: Record<string, unknown>[]
     if (interval === 'hour') {
@@ -139,12 +154,23 @@ export class StatsService {
       throw new StatsError(`breakdowns cannot be filtered by ${filter.dimension}; filterable: ${this.filterDimensions.join(', ')}`)
     }
     const sameDimension = filter?.dimension === dimension
+    // Small values fold into "(other)" and ratios come from the folded sums, in the
+    // store: only the rows shown leave it.
     const rows = await this.rows<Record<string, unknown>>(
-      `SELECT if(sum(visitors) < {k:UInt32}, '(other)', value) AS v, ${metricColumns()}
-       FROM ${spanning('breakdown')}
-       WHERE filter_dimension = {fdim:String} AND filter_value = {fval:String} AND dimension = {dim:String}
-         ${sameDimension ? 'AND value = {value:String}' : ''}
-       GROUP BY value`,
+      `SELECT v AS value, ${metricColumns()}
+       FROM (
+         SELECT if(visitors < {k:UInt32}, '(other)', value) AS v, visitors, visits, pageviews, bounces, duration_s
+         FROM (
+           SELECT value, sum(visitors) AS visitors, sum(visits) AS visits, sum(pageviews) AS pageviews, sum(bounces) AS bounces, sum(duration_s) AS duration_s
+           FROM ${spanning('breakdown')}
+           WHERE filter_dimension = {fdim:String} AND filter_value = {fval:String} AND dimension = {dim:String}
+             ${sameDimension ? 'AND value = {value:String}' : ''}
+           GROUP BY value
+         )
+       )
+       GROUP BY v
+       ORDER BY sum(visitors) DESC, v
+       LIMIT {limit:UInt32}`,
       {
         ...rangeParams(site, range),
         fdim: filter && !sameDimension ? filter.dimension : '',
@@ -152,20 +178,10 @@ export class StatsService {
         dim: dimension,
         value: filter?.value ?? '',
         k: minGroupSize,
+        limit: p.limit,
       },
     )
-    const merged = new Map<string, Totals & { rows: Totals[] }>()
-    for (const r of rows) {
-      const key = String(r.v)
-      const t = num(r)
-      const seen = merged.get(key)
-      if (seen) seen.rows.push(t)
-      else merged.set(key, { ...t, rows: [t] })
-    }
-    return [...merged.entries()]
-      .map(([value, m]) => ({ value, ...(m.rows.length === 1 ? m.rows[0]! : combine(m.rows)) }))
-      .sort((a, b) => b.visitors - a.visitors || a.value.localeCompare(b.value))
-      .slice(0, p.limit)
+    return rows.map((r) => ({ value: String(r.value), ...num(r) }))
   }
 
   async events(site: Site, p: StatsParams, now: number, kind: 'event' | 'goal'): Promise<{ name: string; visitors: number; events: number }[]> {
@@ -203,16 +219,3 @@ function buckets(range: DayRange, interval: string): string[] {
 }
 
 /** Sums of several rows (an "(other)" made of small values); ratios recomputed from sums. */
-function combine(rows: Totals[]): Totals {
-  const s = (m: Metric) => rows.reduce((a, r) => a + r[m], 0)
-  const visits = s('visits')
-  const weighted = (m: Metric) => (visits === 0 ? 0 : rows.reduce((a, r) => a + r[m] * r.visits, 0) / visits)
-  return {
-    visitors: s('visitors'),
-    visits,
-    pageviews: s('pageviews'),
-    views_per_visit: Math.round(weighted('views_per_visit') * 100) / 100,
-    bounce_rate: Math.round(weighted('bounce_rate') * 10) / 10,
-    visit_duration: Math.round(weighted('visit_duration')),
-  }
-}
