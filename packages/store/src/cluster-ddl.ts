@@ -22,13 +22,19 @@ export function alterTarget(table: string, cluster: string | undefined): string 
   return cluster ? `${localName(table)} ON CLUSTER ${cluster}` : table
 }
 
-export function clusterDdl(statements: readonly string[], cluster: string): string[] {
+/**
+ * With `perNode`, the same sharding without Keeper: plain MergeTree tables and the
+ * Distributed raw_hits, applied to each node by hand (no ON CLUSTER, nothing
+ * replicated). That is what several local store processes can run, and test.
+ */
+export function clusterDdl(statements: readonly string[], cluster: string, opts: { perNode?: boolean } = {}): string[] {
+  const on = opts.perNode ? '' : ` ON CLUSTER ${cluster}`
   const bodies = new Map<string, string>()
   const out: string[] = []
   for (const statement of statements) {
     const alter = ALTER.exec(statement)
     if (alter) {
-      out.push(`ALTER TABLE ${localName(alter[1]!)} ON CLUSTER ${cluster} ${alter[2]}`)
+      out.push(`ALTER TABLE ${localName(alter[1]!)}${on} ${alter[2]}`)
       continue
     }
     const as = CREATE_AS.exec(statement)
@@ -43,12 +49,14 @@ export function clusterDdl(statements: readonly string[], cluster: string): stri
     const sharded = SHARDED_TABLES[name]
     const local = sharded ? `${name}_local` : name
     const path = sharded ? `/clickhouse/tables/{shard}/{database}/${local}` : `/clickhouse/tables/all/{database}/${local}`
-    const replicated = body.replace(ENGINE, (_m, engine: string, args: string | undefined) => {
-      const extra = args?.trim() ? `, ${args.trim()}` : ''
-      return `ENGINE = Replicated${engine}('${path}', '{replica}'${extra})`
-    })
-    out.push(`CREATE TABLE IF NOT EXISTS ${local} ON CLUSTER ${cluster} ${replicated}`)
-    if (sharded) out.push(`CREATE TABLE IF NOT EXISTS ${name} ON CLUSTER ${cluster} AS ${local} ENGINE = Distributed(${cluster}, currentDatabase(), ${local}, ${sharded})`)
+    const replicated = opts.perNode
+      ? body
+      : body.replace(ENGINE, (_m, engine: string, args: string | undefined) => {
+          const extra = args?.trim() ? `, ${args.trim()}` : ''
+          return `ENGINE = Replicated${engine}('${path}', '{replica}'${extra})`
+        })
+    out.push(`CREATE TABLE IF NOT EXISTS ${local}${on} ${replicated}`)
+    if (sharded) out.push(`CREATE TABLE IF NOT EXISTS ${name}${on} AS ${local} ENGINE = Distributed(${cluster}, currentDatabase(), ${local}, ${sharded})`)
   }
   return out
 }

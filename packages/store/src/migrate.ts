@@ -77,11 +77,11 @@ export interface MigrateResult {
  */
 export async function migrate(
   client: ClickHouseClient,
-  opts: { dryRun?: boolean; now?: () => number; migrations?: Migration[]; cluster?: string } = {},
+  opts: { dryRun?: boolean; now?: () => number; migrations?: Migration[]; cluster?: string; perNode?: boolean } = {},
 ): Promise<MigrateResult> {
   const now = opts.now ?? systemClock.now
   const migrations = opts.migrations ?? readMigrations()
-  const ddl = (statements: string[]) => (opts.cluster ? clusterDdl(statements, opts.cluster) : statements)
+  const ddl = (statements: string[]) => (opts.cluster ? clusterDdl(statements, opts.cluster, { perNode: opts.perNode ?? false }) : statements)
   for (const statement of ddl([LEDGER])) await client.command({ query: statement })
   const rows = await (
     await client.query({
