@@ -67,7 +67,7 @@ function startTarget(target: Target, cpu?: number): Promise<Started> {
   })
 }
 
-function load(port: number, durationS: number, connections: number, requests: ReturnType<typeof buildRequests>): Promise<autocannon.Result> {
+export function load(port: number, durationS: number, connections: number, requests: ReturnType<typeof buildRequests>): Promise<autocannon.Result> {
   return autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,

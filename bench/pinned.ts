@@ -30,7 +30,12 @@ const summary = {
   at: new Date(started).toISOString(),
   machine: machine(),
   ingest,
-  ratios: { standaloneVsBareNode: ratio(by('collector'), by('bare-node')), mountedVsBareExpress: ratio(by('collector-express'), by('bare-express')) },
+  ratios: {
+    standaloneVsBareNode: ratio(by('collector'), by('bare-node')),
+    mountedVsBareExpress: ratio(by('collector-express'), by('bare-express')),
+    twoProcessesVsOne: ratio(by('collector-2'), by('collector')),
+    inProcessEngineVsStoreProcess: ratio(by('collector-in-process'), by('collector')),
+  },
   zeroLoss: ingest.every((r) => r.final.accepted === r.final.stored),
 }
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
@@ -40,12 +45,13 @@ writeFileSync(
   [
     `# Benchmark: pinned (${summary.at})`,
     '',
-    `Machine: ${String(summary.machine.cpus)} cores (${String(summary.machine.cpu)}), Node ${String(summary.machine.node)}. Each server on CPU 0 (the embedded engine's threads with it), the load generator on CPU 1.`,
+    `Machine: ${String(summary.machine.cpus)} cores (${String(summary.machine.cpu)}), Node ${String(summary.machine.node)}. Each server on CPU 0 with every process serving it (collectors and the store process; for collector-in-process, the engine's threads), the load generator on CPU 1. With one core for the server, two collector processes can only share it: this run compares the cost per event, not the use of more cores.`,
     '',
     ...ingestTable(ingest),
     '',
     `- standalone collector / bare node:http: **${summary.ratios.standaloneVsBareNode}**`,
     `- Express-mounted collector / bare Express: **${summary.ratios.mountedVsBareExpress}**`,
+    `- two collector processes / one: **${summary.ratios.twoProcessesVsOne}**; engine inside the collector's process / store process: **${summary.ratios.inProcessEngineVsStoreProcess}**`,
     `- zero loss (stored = accepted): **${summary.zeroLoss}**`,
     '',
   ].join('\n'),

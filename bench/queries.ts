@@ -25,11 +25,11 @@ const DIMS: [string, number][] = [
   ['device', 3], ['screen', 4], ['language', 10],
 ]
 const FILTERS: [string, number][] = [['source', 20], ['country', 20], ['device', 3], ['browser', 10], ['os', 8], ['utm_campaign', 8], ['entry_page', 20]]
-const END = '2026-11-20'
+export const END = '2026-11-20'
 const DAYS = 395
 
 /** 13 months of aggregates for a site of about 10 million pageviews a month, made in SQL. */
-async function seed(db: ClickHouseClient, pairValues: number): Promise<void> {
+export async function seed(db: ClickHouseClient, pairValues: number): Promise<void> {
   // One INSERT spans all 395 daily partitions here; the aggregator never writes more than one.
   const client = { command: (c: { query: string }) => db.command({ ...c, clickhouse_settings: { max_partitions_per_insert_block: '0' } }) }
   const start = `toDate('${END}') - ${DAYS - 1}`
@@ -69,7 +69,7 @@ async function seed(db: ClickHouseClient, pairValues: number): Promise<void> {
 }
 
 /** A dashboard is read after its data was rolled up, not during a bulk load: let the seeding's merges finish first. */
-async function mergesSettled(db: ClickHouseClient, maxMs: number): Promise<void> {
+export async function mergesSettled(db: ClickHouseClient, maxMs: number): Promise<void> {
   const until = Date.now() + maxMs
   while (Date.now() < until) {
     const [row] = await (await db.query({ query: 'SELECT count() AS n FROM system.merges', format: 'JSONEachRow' })).json<{ n: string }>()
@@ -78,7 +78,7 @@ async function mergesSettled(db: ClickHouseClient, maxMs: number): Promise<void>
   }
 }
 
-function percentile(xs: number[], p: number): number {
+export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b)
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10
 }

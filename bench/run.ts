@@ -8,6 +8,7 @@ import { machine } from './lib/machine.ts'
 import { ingestTable, ratio, serverP99 } from './lib/report.ts'
 import { runQueryBench, type QueriesResult } from './queries.ts'
 import { runRollupBench, type RollupResult } from './rollup.ts'
+import { runStallBench } from './stall.ts'
 
 const full = process.argv.includes('--full')
 const name = full ? 'full' : 'quick'
@@ -25,6 +26,8 @@ log('rollup and purge of a seeded day')
 const rollup = await runRollupBench({ pageviews: full ? 500_000 : 100_000, log })
 log('stats API over 13 months of aggregates')
 const queries = await runQueryBench({ iterations: full ? 50 : 20, pairValues: 20, log })
+log('stall: ingest while the heaviest stats requests the API allows run in a loop')
+const stall = await runStallBench({ durationS: full ? 20 : 8, log })
 
 const by = (t: string) => ingest.find((r) => r.target === t)!
 const collector = by('collector')
@@ -35,13 +38,19 @@ const summary = {
   durationS: Math.round((Date.now() - started) / 1000),
   machine: machine(),
   ingest,
-  ratios: { standaloneVsBareNode: ratio(collector, by('bare-node')), mountedVsBareExpress: ratio(mounted, by('bare-express')) },
+  ratios: {
+    standaloneVsBareNode: ratio(collector, by('bare-node')),
+    mountedVsBareExpress: ratio(mounted, by('bare-express')),
+    twoProcessesVsOne: ratio(by('collector-2'), collector),
+    inProcessEngineVsStoreProcess: ratio(by('collector-in-process'), collector),
+  },
   zeroLoss: [collector, mounted, overload!, ...(soak ? [soak] : [])].every((r) => r.final.accepted === r.final.stored),
   overload,
   soak,
   rollup,
   rollupVsIngest: Number((rollup.rollupRowsPerSec / collector.reqPerSec).toFixed(2)),
   queries,
+  stall,
 }
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
@@ -52,6 +61,7 @@ log(`mounted / bare Express       ${summary.ratios.mountedVsBareExpress}`)
 log(`zero loss                    ${summary.zeroLoss}`)
 log(`rollup rows/s / ingest req/s ${summary.rollupVsIngest}`)
 log(`slowest stats query p95       ${Math.max(...queries.queries.map((x) => x.p95Ms))} ms`)
+log(`ingest quiet / stats-loaded   ${stall.quiet.reqPerSec} / ${stall.loaded.reqPerSec} req/s, p99 ${stall.quiet.p99Ms} / ${stall.loaded.p99Ms} ms`)
 log(`results: bench/results/${name}.json, bench/results/${name}.md (${summary.durationS} s)`)
 
 function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string {
@@ -66,6 +76,7 @@ function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string 
     '',
     `- standalone collector / bare node:http: **${s.ratios.standaloneVsBareNode}**`,
     `- Express-mounted collector / bare Express: **${s.ratios.mountedVsBareExpress}**`,
+    `- two collector processes / one: **${s.ratios.twoProcessesVsOne}**; the engine inside the collector's process (the earlier design) / the store process: **${s.ratios.inProcessEngineVsStoreProcess}**`,
     `- zero loss (stored = accepted): **${s.zeroLoss}**`,
     `- overload (640 connections): ${s.overload!.reqPerSec} req/s, p99 ${s.overload!.p99Ms} ms (in-server p99 ${serverP99(s.overload!)} ms: the rest is spent before the server reads a request or in the load generator, which shares the cores), RSS ${s.overload!.rssStartMiB} → ${s.overload!.rssEndMiB} MiB (max ${s.overload!.rssMaxMiB}), ${String(s.overload!.final.accepted)} accepted, ${String(s.overload!.final.stored)} stored`,
     ...(s.soak
@@ -85,6 +96,15 @@ function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string 
     '|---|---|---|',
     ...q.queries.map((x) => `| ${x.name} | ${x.p50Ms} | ${x.p95Ms} |`),
     `| full dashboard load (${q.dashboardLoad.requests} requests in parallel) | ${q.dashboardLoad.p50Ms} | ${q.dashboardLoad.p95Ms} |`,
+    '',
+    '## Ingest while the heaviest stats requests run (collector and dashboard as their own processes, one store)',
+    '',
+    '| | req/s | p50 ms | p99 ms |',
+    '|---|---|---|---|',
+    `| quiet | ${s.stall.quiet.reqPerSec} | ${s.stall.quiet.p50Ms} | ${s.stall.quiet.p99Ms} |`,
+    `| 4 heaviest stats requests at a time, in a loop | ${s.stall.loaded.reqPerSec} | ${s.stall.loaded.p50Ms} | ${s.stall.loaded.p99Ms} |`,
+    '',
+    `Stats requests meanwhile: ${s.stall.statsRequests.total} (statuses ${Object.entries(s.stall.statsRequests.byStatus).map(([k, v]) => `${k}: ${v}`).join(', ')}), p50 ${s.stall.statsRequests.p50Ms} ms, p95 ${s.stall.statsRequests.p95Ms} ms, max ${s.stall.statsRequests.maxMs} ms. Requests: ${s.stall.requests.map((r) => `\`${r}\``).join(', ')}.`,
     '',
   ].join('\n')
 }

@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import express from 'express'
+import type { Store } from '@qa/store'
 import { loadCorpus } from './corpus.ts'
 
 const kind = process.argv[2]
@@ -47,6 +48,12 @@ async function benchConfig(dataDir: string) {
   })
 }
 
+const countStored = (store: Store) =>
+  store.client
+    .query({ query: 'SELECT count() AS n FROM raw_hits', format: 'JSONEachRow' })
+    .then((r) => r.json<{ n: string }>())
+    .then((rows) => Number(rows[0]!.n), () => -1)
+
 interface Served {
   server: Server
   storePid?: number
@@ -74,8 +81,9 @@ async function serveCollector(dataDir: string, slot?: { index: number; count: nu
     server,
     finish: async () => {
       await collector.close()
+      const stored = await countStored(store)
       await store.close()
-      return { accepted: collector.counters.accepted, invalid: collector.counters.invalid, dropped: collector.drops.totals }
+      return { accepted: collector.counters.accepted, invalid: collector.counters.invalid, dropped: collector.drops.totals, stored }
     },
   }
 }
@@ -89,18 +97,15 @@ async function serve(): Promise<Served> {
   }
   if (!['collector', 'collector-2', 'collector-in-process', 'collector-express'].includes(kind ?? '')) throw new Error(`unknown target ${kind}`)
   const dataDir = mkdtempSync(join(tmpdir(), 'qa-bench-'))
-  const stored = async (count: () => Promise<number>) => count().catch(() => -1)
   if (kind === 'collector-in-process') {
     const served = await serveCollector(dataDir)
     return {
       ...served,
       finish: async () => {
-        const { openInProcessStore } = await import('./in-process-store.ts')
         const counts = await served.finish()
-        const store = openInProcessStore(dataDir)
-        const n = await stored(async () => Number((await (await store.client.query({ query: 'SELECT count() AS n FROM raw_hits', format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n))
-        rmSync(dataDir, { recursive: true, force: true })
-        return { ...counts, stored: n }
+        // The engine's threads may still be merging in this process: let the files go quietly.
+        rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 })
+        return counts
       },
     }
   }
@@ -110,7 +115,6 @@ async function serve(): Promise<Served> {
   const engine = await startStoreProcess({ dataDir, database: config.clickhouse.database, httpPort: 0, dashboardUser: config.server.dashboardUser })
   const writer = await connectStore(config)
   await migrate(writer.client)
-  const countStored = () => stored(async () => Number((await (await writer.client.query({ query: 'SELECT count() AS n FROM raw_hits', format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n))
   const cleanup = async () => {
     await writer.close()
     await engine.stop()
@@ -123,9 +127,8 @@ async function serve(): Promise<Served> {
       storePid: engine.enginePid,
       finish: async () => {
         const counts = await served.finish()
-        const n = await countStored()
         await cleanup()
-        return { ...counts, stored: n }
+        return counts
       },
     }
   }
@@ -147,7 +150,7 @@ async function serve(): Promise<Served> {
     finish: async () => {
       await Promise.all(workers.map((w) => new Promise((r) => (w.once('exit', r), w.process.kill('SIGTERM')))))
       const sum = (k: string) => [...counts.values()].reduce((a, c) => a + (c[k] ?? 0), 0)
-      const result = { accepted: sum('accepted'), invalid: sum('invalid'), stored: await countStored() }
+      const result = { accepted: sum('accepted'), invalid: sum('invalid'), stored: await countStored(writer) }
       await cleanup()
       return result
     },

@@ -10,6 +10,7 @@ import { CHROME_UA } from '../support/collector-server.ts'
 const dataDir = mkdtempSync(join(tmpdir(), 'qa-start-'))
 let child: ChildProcess | undefined
 let out = ''
+let dashboardUrl = ''
 
 
 afterAll(async () => {
@@ -27,6 +28,7 @@ describe('pnpm start', () => {
     const password = /admin \/ (\S+)/.exec(out)![1]!
     expect(out).toContain(`demo page        http://127.0.0.1:${demoPort}/`)
     expect(out).toContain(`dashboard        http://127.0.0.1:${dashboardPort}/`)
+    dashboardUrl = `http://127.0.0.1:${dashboardPort}`
 
     const browser = await launchChromium()
     try {
@@ -68,6 +70,12 @@ describe('pnpm start', () => {
     audit.stdout!.on('data', (d: Buffer) => (report += d.toString()))
     expect(await new Promise((r) => audit.once('exit', r))).toBe(0)
     expect((JSON.parse(report) as { passed: boolean }).passed).toBe(true)
+    // The privacy page shows that audit, read by the dashboard's own (aggregate-only) user.
+    const login = await fetch(`${dashboardUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'my-own-long-password' }) })
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+    const privacy = (await (await fetch(`${dashboardUrl}/api/privacy`, { headers: { cookie } })).json()) as { audit: { passed: boolean; report: string } | null }
+    expect(privacy.audit?.passed).toBe(true)
+    expect(privacy.audit?.report).toMatch(/PASS  dashboard_grants\s+qa_dashboard: 13 SELECT grants/)
 
     // The supervisor's own children: the store's engine and the three roles (tsx's esbuild service aside).
     const roles = childPids(child!.pid!).map((pid) => ({ pid, cmd: commandLine(pid) })).filter((r) => /main\.ts|engine-host/.test(r.cmd))
