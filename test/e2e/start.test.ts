@@ -1,10 +1,10 @@
-import type { ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser.ts'
-import { childPids, commandLine, freePort, isRunning, spawnQa, stopProcess } from '../support/cli-process.ts'
+import { childPids, commandLine, freePort, isRunning, ROOT, spawnQa } from '../support/cli-process.ts'
 import { CHROME_UA } from '../support/collector-server.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qa-start-'))
@@ -13,15 +13,28 @@ let out = ''
 let dashboardUrl = ''
 
 
+/** Ctrl-C in a terminal: SIGINT to the whole foreground process group (pnpm, and what it runs). */
+async function pressCtrlC(proc: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((r) => (proc.exitCode === null ? proc.once('exit', (code) => r(code)) : r(proc.exitCode)))
+  process.kill(-proc.pid!, 'SIGINT')
+  return exited
+}
+
 afterAll(async () => {
-  if (child && child.exitCode === null) await stopProcess(child)
+  if (child && child.exitCode === null) await pressCtrlC(child)
   rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('pnpm start', () => {
   it("shows the demo site's own traffic on the dashboard", async () => {
     const [collectorPort, demoPort, dashboardPort] = [await freePort(), await freePort(), await freePort()]
-    child = spawnQa(['start'], { DATA_DIR: dataDir, COLLECTOR_PORT: String(collectorPort), DEMO_PORT: String(demoPort), DASHBOARD_PORT: String(dashboardPort), ROLLUP_INTERVAL_MS: '2000', LOG_LEVEL: 'warn' })
+    // The README's command, in a process group of its own as a terminal would run it.
+    child = spawn('pnpm', ['start'], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DATA_DIR: dataDir, STORE_PORT: '0', COLLECTOR_PORT: String(collectorPort), DEMO_PORT: String(demoPort), DASHBOARD_PORT: String(dashboardPort), ROLLUP_INTERVAL_MS: '2000', LOG_LEVEL: 'warn' },
+    })
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
     await expect.poll(() => out, { timeout: 30_000 }).toMatch(/first login\s+admin \/ \S+/)
@@ -77,16 +90,18 @@ describe('pnpm start', () => {
     expect(privacy.audit?.passed).toBe(true)
     expect(privacy.audit?.report).toMatch(/PASS  dashboard_grants\s+qa_dashboard: 13 SELECT grants/)
 
-    // The supervisor's own children: the store's engine and the three roles (tsx's esbuild service aside).
-    const roles = childPids(child!.pid!).map((pid) => ({ pid, cmd: commandLine(pid) })).filter((r) => /main\.ts|engine-host/.test(r.cmd))
+    // pnpm runs the supervisor; its own children are the store's engine and the three roles (tsx's esbuild service aside).
+    const supervisor = childPids(child!.pid!).find((pid) => commandLine(pid).includes('main.ts start'))!
+    const roles = childPids(supervisor).map((pid) => ({ pid, cmd: commandLine(pid) })).filter((r) => /main\.ts|engine-host/.test(r.cmd))
     const engine = roles.find((r) => r.cmd.includes('engine-host'))!
     const aggregator = roles.find((r) => / aggregator\s*$/.test(r.cmd))!
     expect(roles.map((r) => r.cmd.trim().split(' ').at(-1)).sort()).toEqual(['aggregator', 'collector', 'dashboard', engine.cmd.trim().split(' ').at(-1)].sort())
     process.kill(aggregator.pid, 'SIGKILL')
     await expect.poll(() => out, { timeout: 20_000 }).toMatch(/aggregator restarted/)
     expect(out).toMatch(/aggregator exited: restarting/)
-    const descendants = [...childPids(child!.pid!), ...roles.flatMap((r) => childPids(r.pid))]
-    expect(await stopProcess(child!)).toBe(0)
+    const descendants = [supervisor, ...childPids(supervisor), ...roles.flatMap((r) => childPids(r.pid))]
+    expect(await pressCtrlC(child!)).toBe(0)
+    expect(out).toContain('SIGINT: flushing and stopping')
     expect(out).not.toMatch(/ELIFECYCLE|shutdown failed/)
     await expect.poll(() => descendants.filter(isRunning), { timeout: 20_000 }).toEqual([])
   }, 60_000)

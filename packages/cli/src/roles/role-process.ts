@@ -67,7 +67,8 @@ export function onShutdown(stop: () => Promise<void>, announce = true): void {
       },
     )
   }
-  process.once('SIGTERM', handler)
-  process.once('SIGINT', handler)
+  // Kept after the first: a second Ctrl-C (or pnpm passing the signal on) must not kill a process that is flushing.
+  process.on('SIGTERM', handler)
+  process.on('SIGINT', handler)
   if (process.send) process.once('disconnect', () => handler('parent gone'))
 }

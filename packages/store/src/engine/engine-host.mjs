@@ -29,16 +29,19 @@ function lowerThreads() {
   }
 }
 if (process.platform === 'linux') setInterval(lowerThreads, 2000).unref()
+// Read now: the stop may come when the data directory is gone.
+const auth = Buffer.from(stopUser + ':' + readFileSync(stopPasswordFile, 'utf8').trim()).toString('base64')
 let stopping = false
 function stop() {
   if (stopping) return
   stopping = true
-  const auth = Buffer.from(stopUser + ':' + readFileSync(stopPasswordFile, 'utf8').trim()).toString('base64')
   const attempt = () =>
     fetch('http://127.0.0.1:' + httpPort + '/', { method: 'POST', headers: { authorization: 'Basic ' + auth }, body: "KILL QUERY WHERE query_id = '" + queryId + "' SYNC" })
       .then((r) => r.text(), () => undefined)
       .finally(() => setTimeout(attempt, 500))
   attempt()
+  // An engine that cannot be stopped cleanly must not outlive its parent.
+  setTimeout(() => process.kill(process.pid, 'SIGKILL'), 30_000)
 }
 const buf = Buffer.alloc(64)
 function next() {

@@ -40,12 +40,16 @@ export interface StoreProcess {
   stop(): Promise<void>
 }
 
-async function freePort(): Promise<number> {
+/** Binds the port for a moment: 0 gives a free one; a taken one is said in one line. The engine itself would serve on without it. */
+async function claimPort(port: number, setting: string): Promise<number> {
   const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new StoreError(`port ${port} is in use: choose another with ${setting}`) : err))
+    server.listen(port, '127.0.0.1', resolve)
+  })
+  const bound = (server.address() as { port: number }).port
   await new Promise((r) => server.close(r))
-  return port
+  return bound
 }
 
 function libchdbPath(): string {
@@ -82,8 +86,8 @@ export async function startStoreProcess(opts: StoreProcessOptions): Promise<Stor
   assertNoRunningStore(dataDir)
   const paths = enginePaths(dataDir)
   ensurePrivateDir(paths.dir)
-  const httpPort = opts.httpPort || (await freePort())
-  const tcpPort = opts.tcpPort === undefined ? undefined : opts.tcpPort || (await freePort())
+  const httpPort = await claimPort(opts.httpPort, 'STORE_PORT')
+  const tcpPort = opts.tcpPort === undefined ? undefined : await claimPort(opts.tcpPort, 'STORE_TCP_PORT')
   const input: EngineConfigInput = {
     database: opts.database,
     writer: { name: WRITER_USER, password: ensureStorePassword(dataDir, WRITER_USER) },
