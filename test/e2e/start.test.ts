@@ -88,7 +88,7 @@ describe('pnpm start', () => {
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!
     const privacy = (await (await fetch(`${dashboardUrl}/api/privacy`, { headers: { cookie } })).json()) as { audit: { passed: boolean; report: string } | null }
     expect(privacy.audit?.passed).toBe(true)
-    expect(privacy.audit?.report).toMatch(/PASS  dashboard_grants\s+qa_dashboard: 13 SELECT grants/)
+    expect(privacy.audit?.report).toMatch(/PASS {2}dashboard_grants\s+qa_dashboard: 13 SELECT grants/)
 
     // pnpm runs the supervisor; its own children are the store's engine and the three roles (tsx's esbuild service aside).
     const supervisor = childPids(child!.pid!).find((pid) => commandLine(pid).includes('main.ts start'))!
