@@ -57,7 +57,7 @@ function libchdbPath(): string {
     const { libchdbPath: locate } = createRequire(import.meta.url)('chdb/libchdb') as { libchdbPath: () => string }
     return locate()
   } catch {
-    throw new StoreError('the embedded engine is not installed (packages chdb and ffi-rs): install them, or set CLICKHOUSE_URL to use a ClickHouse server')
+    throw new StoreError('the bundled engine is not installed (packages chdb and ffi-rs): install them, or set CLICKHOUSE_URL to use a ClickHouse server')
   }
 }
 
@@ -72,7 +72,7 @@ export function assertNoRunningStore(dataDir: string): void {
 function explain(line: string, opts: { dataDir: string; httpPort: number }): string {
   if (/Another server instance|Cannot lock file/.test(line)) return `the data directory ${resolve(opts.dataDir)} is used by another engine process`
   if (/Address already in use/.test(line)) return `port ${opts.httpPort} is in use: choose another with STORE_PORT`
-  return `the embedded engine did not start: ${line}`
+  return `the bundled engine did not start: ${line}`
 }
 
 /**
@@ -117,7 +117,7 @@ export async function startStoreProcess(opts: StoreProcessOptions): Promise<Stor
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
-      throw new StoreError('the embedded engine did not answer within 60 s')
+      throw new StoreError('the bundled engine did not answer within 60 s')
     }
     await new Promise((r) => setTimeout(r, 50))
   }
