@@ -4,7 +4,7 @@ import { loadCorpus } from './lib/corpus.ts'
 import { cpuSeconds, rssMiB } from './lib/process-stats.ts'
 import { buildRequests } from './lib/requests.ts'
 
-export const TARGETS = ['bare-node', 'collector', 'collector-2', 'collector-in-process', 'bare-express', 'collector-express'] as const
+export const TARGETS = ['bare-node', 'collector', 'collector-durable', 'collector-2', 'collector-in-process', 'bare-express', 'collector-express'] as const
 export type Target = (typeof TARGETS)[number]
 
 export interface TargetResult {

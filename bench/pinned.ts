@@ -33,6 +33,7 @@ const summary = {
   ratios: {
     standaloneVsBareNode: ratio(by('collector'), by('bare-node')),
     mountedVsBareExpress: ratio(by('collector-express'), by('bare-express')),
+    durableVsDefault: ratio(by('collector-durable'), by('collector')),
     twoProcessesVsOne: ratio(by('collector-2'), by('collector')),
     inProcessEngineVsStoreProcess: ratio(by('collector-in-process'), by('collector')),
   },
@@ -51,7 +52,7 @@ writeFileSync(
     '',
     `- standalone collector / bare node:http: **${summary.ratios.standaloneVsBareNode}**`,
     `- Express-mounted collector / bare Express: **${summary.ratios.mountedVsBareExpress}**`,
-    `- two collector processes / one: **${summary.ratios.twoProcessesVsOne}**; engine inside the collector's process / store process: **${summary.ratios.inProcessEngineVsStoreProcess}**`,
+    `- durable ingest (answered once stored) / default: **${summary.ratios.durableVsDefault}**; two collector processes / one: **${summary.ratios.twoProcessesVsOne}**; engine inside the collector's process / store process: **${summary.ratios.inProcessEngineVsStoreProcess}**`,
     `- zero loss (stored = accepted): **${summary.zeroLoss}**`,
     '',
   ].join('\n'),

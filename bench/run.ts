@@ -41,6 +41,7 @@ const summary = {
   ratios: {
     standaloneVsBareNode: ratio(collector, by('bare-node')),
     mountedVsBareExpress: ratio(mounted, by('bare-express')),
+    durableVsDefault: ratio(by('collector-durable'), by('collector')),
     twoProcessesVsOne: ratio(by('collector-2'), collector),
     inProcessEngineVsStoreProcess: ratio(by('collector-in-process'), collector),
   },
@@ -76,7 +77,7 @@ function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string 
     '',
     `- standalone collector / bare node:http: **${s.ratios.standaloneVsBareNode}**`,
     `- Express-mounted collector / bare Express: **${s.ratios.mountedVsBareExpress}**`,
-    `- two collector processes / one: **${s.ratios.twoProcessesVsOne}**; the engine inside the collector's process (the earlier design) / the store process: **${s.ratios.inProcessEngineVsStoreProcess}**`,
+    `- durable ingest (answered once stored) / default: **${s.ratios.durableVsDefault}**; two collector processes / one: **${s.ratios.twoProcessesVsOne}**; the engine inside the collector's process (the earlier design) / the store process: **${s.ratios.inProcessEngineVsStoreProcess}**`,
     `- zero loss (stored = accepted): **${s.zeroLoss}**`,
     `- overload (640 connections): ${s.overload!.reqPerSec} req/s, p99 ${s.overload!.p99Ms} ms (in-server p99 ${serverP99(s.overload!)} ms: the rest is spent before the server reads a request or in the load generator, which shares the cores), RSS ${s.overload!.rssStartMiB} → ${s.overload!.rssEndMiB} MiB (max ${s.overload!.rssMaxMiB}), ${String(s.overload!.final.accepted)} accepted, ${String(s.overload!.final.stored)} stored`,
     ...(s.soak

@@ -5,6 +5,7 @@
  *
  *   bare-node, bare-express       read the body, JSON.parse it, answer 202
  *   collector                     one collector process, the bundled store process beside it
+ *   collector-durable             the same, answering each event only once it is stored (DURABLE_INGEST)
  *   collector-2                   two collector processes sharing the port (node:cluster)
  *   collector-in-process          the earlier design: the engine inside the collector's process
  *   collector-express             the collector mounted in Express, the store process beside it
@@ -44,7 +45,7 @@ async function benchConfig(dataDir: string) {
     dataDir,
     sites: loadCorpus().sites.map((d) => ({ domains: [d] })),
     logLevel: 'silent',
-    collector: { trustedProxies: ['127.0.0.1'], rateLimitPerMinute: 0, maxBufferedRows: 1_000_000, processes: kind === 'collector-2' ? 2 : 1 },
+    collector: { trustedProxies: ['127.0.0.1'], rateLimitPerMinute: 0, maxBufferedRows: 1_000_000, processes: kind === 'collector-2' ? 2 : 1, durable: kind === 'collector-durable' },
   })
 }
 
@@ -95,7 +96,7 @@ async function serve(): Promise<Served> {
     app.post('/api/event', bareHandler)
     return { server: createServer(app), finish: async () => ({}) }
   }
-  if (!['collector', 'collector-2', 'collector-in-process', 'collector-express'].includes(kind ?? '')) throw new Error(`unknown target ${kind}`)
+  if (!['collector', 'collector-durable', 'collector-2', 'collector-in-process', 'collector-express'].includes(kind ?? '')) throw new Error(`unknown target ${kind}`)
   const dataDir = mkdtempSync(join(tmpdir(), 'qa-bench-'))
   if (kind === 'collector-in-process') {
     const served = await serveCollector(dataDir)

@@ -43,7 +43,7 @@ export interface Collector {
   /** Runs one event through the pipeline outside HTTP (server-side tracking). */
   record(event: WireEvent, ctx: RequestContext): Promise<RecordResult>
   /** Whether the store answers and the buffer has room: what /ready reports. */
-  readiness(): Promise<{ ready: boolean; store: boolean; buffered: number; capacity: number; spoolBytes: number; spoolCapacity: number }>
+  readiness(): Promise<{ ready: boolean; store: boolean; buffered: number; capacity: number; spoolBytes: number; reservedBytes: number; spoolCapacity: number }>
   /** Creates today's and tomorrow's salts for every site. */
   prepareSalts(): Promise<void>
   /** Writes everything buffered; resolves when the store has it. */
@@ -66,6 +66,7 @@ export function createCollector({ config, store, logger, clock = systemClock, on
   const sites = config.sites.map(resolveSite)
   const salts = new SaltCache(new SaltStore(store.client, clock.now))
   const spool = Spool.open(c.spoolDir ?? join(config.dataDir, 'spool'), c.spoolMaxBytes, slot)
+  metrics.spoolCapacityBytes.set(spool.capacityBytes)
   const writer = new BatchWriter<RawHit>({
     spool,
     insert: store.insertLines,
@@ -74,10 +75,13 @@ export function createCollector({ config, store, logger, clock = systemClock, on
     batchMaxRows: c.batchMaxRows,
     flushIntervalMs: c.flushIntervalMs,
     maxBufferedRows: c.maxBufferedRows,
+    onBatch: (b) => logger.debug({ rows: b.rows }, b.to === 'store' ? 'raw_hits batch to the store' : 'raw_hits batch to the spool'),
     onFlush: (o) => {
+      logger.debug({ rows: o.rows, ms: Math.round(o.durationMs), result: o.result }, 'raw_hits insert done')
       if (o.result === 'error') logger.warn({ flush: o }, 'raw_hits insert failed; will retry')
       metrics.batchRows.observe({ table: o.table }, o.rows)
       metrics.spoolBytes.set(spool.sizeBytes)
+      metrics.spoolReservedBytes.set(writer.reservedBytes)
       metrics.flushSeconds.observe({ table: o.table, result: o.result }, o.durationMs / 1000)
       onFlush?.(o)
     },
@@ -86,6 +90,7 @@ export function createCollector({ config, store, logger, clock = systemClock, on
   const dropTimer = setInterval(() => void drops.flush().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'drop counts not written')), 10_000)
   dropTimer.unref()
   const counters = { accepted: 0, invalid: 0 }
+  const durableSites = new Set(sites.filter((s) => s.durable ?? c.durable).map((s) => s.id))
 
   const pipeline: PipelineDeps = {
     resolveSite: siteResolver(sites),
@@ -102,8 +107,8 @@ export function createCollector({ config, store, logger, clock = systemClock, on
   }
   const sink: IngestSink = {
     enqueue: (o) => {
-      const r = writer.enqueue(o.row)
-      if (r === 'ok') {
+      const r = durableSites.has(o.row.site_id) ? writer.enqueue(o.row, { durable: true }) : writer.enqueue(o.row)
+      if (r !== 'full' && r !== 'closed') {
         counters.accepted++
         metrics.accepted.inc()
       }
@@ -137,10 +142,13 @@ export function createCollector({ config, store, logger, clock = systemClock, on
       const ping = await store.client.ping().catch(() => ({ success: false }))
       const buffered = writer.buffered
       metrics.buffered.set(buffered)
+      const reservedBytes = writer.reservedBytes
       metrics.spoolBytes.set(spool.sizeBytes)
       metrics.spoolBatches.set(spool.batches)
-      const room = buffered < c.maxBufferedRows * 0.9 && spool.sizeBytes < spool.capacityBytes * 0.9
-      return { ready: ping.success && room, store: ping.success, buffered, capacity: c.maxBufferedRows, spoolBytes: spool.sizeBytes, spoolCapacity: spool.capacityBytes }
+      metrics.spoolReservedBytes.set(reservedBytes)
+      // Not ready before the reservation runs out: a balancer moves traffic while this process still accepts.
+      const room = buffered < c.maxBufferedRows * 0.9 && spool.sizeBytes + reservedBytes < spool.capacityBytes * 0.9
+      return { ready: ping.success && room, store: ping.success, buffered, capacity: c.maxBufferedRows, spoolBytes: spool.sizeBytes, reservedBytes, spoolCapacity: spool.capacityBytes }
     },
     prepareSalts: () => salts.prepare(sites, (site) => siteDay(clock.now(), site.timezone)),
     flush: async () => {

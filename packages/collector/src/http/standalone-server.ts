@@ -34,6 +34,7 @@ export function createStandaloneServer(collector: Collector, opts: StandaloneOpt
       buffered: r.buffered,
       capacity: r.capacity,
       spoolBytes: r.spoolBytes,
+      reservedBytes: r.reservedBytes,
       spoolCapacity: r.spoolCapacity,
     })
   })
@@ -41,6 +42,7 @@ export function createStandaloneServer(collector: Collector, opts: StandaloneOpt
     if (!opts.metricsToken) return json(res, 404, { error: 'metrics are disabled (set METRICS_TOKEN)' })
     if (!tokenMatches(req.headers.authorization, opts.metricsToken)) return json(res, 401, { error: 'bearer token required' })
     collector.metrics.buffered.set(collector.writer.buffered)
+    collector.metrics.spoolReservedBytes.set(collector.writer.reservedBytes)
     res.type(collector.metrics.registry.contentType).send(await collector.metrics.registry.metrics())
   })
   app.use((_req, res) => json(res, 404, { error: 'not found' }))

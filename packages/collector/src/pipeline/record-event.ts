@@ -2,8 +2,11 @@ import type { WireEvent } from '@qa/core'
 import { processEvent, type DropReason, type Outcome, type PipelineDeps, type RequestContext } from './process-event.ts'
 
 export interface IngestSink {
-  /** 'full' turns into 503 + Retry-After: accepted events are never silently dropped. */
-  enqueue(outcome: Extract<Outcome, { kind: 'accept' }>): 'ok' | 'full' | 'closed'
+  /**
+   * 'full' turns into 503 + Retry-After: accepted events are never silently dropped. A
+   * promise (durable sites) resolves once the event is stored or fsynced in the spool.
+   */
+  enqueue(outcome: Extract<Outcome, { kind: 'accept' }>): 'ok' | 'full' | 'closed' | Promise<void>
   dropped(outcome: Extract<Outcome, { kind: 'drop' }>): void
   invalid(): void
 }
@@ -23,7 +26,9 @@ export function recordEvent(event: WireEvent, ctx: RequestContext, pipeline: Pip
   return outcome instanceof Promise ? outcome.then((o) => settle(o, sink)) : settle(outcome, sink)
 }
 
-function settle(outcome: Outcome, sink: IngestSink): Recorded {
+const ACCEPTED: Recorded = { kind: 'accepted' }
+
+function settle(outcome: Outcome, sink: IngestSink): Recorded | Promise<Recorded> {
   switch (outcome.kind) {
     case 'reject':
       sink.invalid()
@@ -33,7 +38,8 @@ function settle(outcome: Outcome, sink: IngestSink): Recorded {
       return { kind: 'dropped', reason: outcome.reason }
     case 'accept': {
       const r = sink.enqueue(outcome)
-      return r === 'ok' ? { kind: 'accepted' } : { kind: 'unavailable', why: r }
+      if (r instanceof Promise) return r.then(() => ACCEPTED)
+      return r === 'ok' ? ACCEPTED : { kind: 'unavailable', why: r }
     }
   }
 }

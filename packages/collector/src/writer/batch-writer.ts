@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { LinesInsert } from '@qa/store'
-import type { Spool } from './spool.ts'
+import { BATCH_HEADER_BYTES, type Spool } from './spool.ts'
 
-export type FlushTrigger = 'size' | 'interval' | 'shutdown' | 'manual' | 'retry' | 'replay'
+export type FlushTrigger = 'size' | 'interval' | 'shutdown' | 'manual' | 'retry' | 'replay' | 'durable'
 
 /** What every flush reports: metrics and benchmarks read these. */
 export interface FlushObservation {
@@ -26,6 +26,8 @@ export interface BatchWriterOptions<T> {
   /** Rows held (buffered plus in flight) before enqueue answers 'full'. */
   maxBufferedRows: number
   onFlush?: (o: FlushObservation) => void
+  /** Before a batch goes to the store or to the spool: what a debug log shows, and what a crash test aims at. */
+  onBatch?: (b: { rows: number; to: 'store' | 'spool' }) => void
   now?: () => number
   /** Delay before retrying a failed batch. */
   retryDelayMs?: number
@@ -38,15 +40,26 @@ export interface BatchWriterOptions<T> {
  * and on shutdown. One insert runs at a time; every batch carries an id used as the
  * insert deduplication token. A batch the store refuses goes to the spool (or, without
  * one, back to the head of the queue) and is retried in order, so nothing accepted is
- * dropped and nothing retried is counted twice. When memory and spool are full,
- * enqueue says so and the caller answers 503.
+ * dropped and nothing retried is counted twice.
+ *
+ * Accepting a row reserves its bytes in the spool: a row is taken only while the rows in
+ * memory could all still be spooled, so whatever happens to the store, everything
+ * accepted can be kept. Past that, and past `maxBufferedRows`, enqueue says 'full' and
+ * the caller answers 503.
  */
 export class BatchWriter<T> {
   /** Rows already serialised: one flat string each is far cheaper for the GC to hold than an object. */
   private queue: string[] = []
   private readonly values: unknown[]
   private inFlight = 0
+  /** Spool bytes the rows in memory (queued and in flight) would take. */
+  private reserved = 0
+  /** Rows accepted so far, and rows stored or spooled so far: in order, so one count says which rows are safe. */
+  private accepted = 0
+  private kept = 0
+  private waiters: { seq: number; resolve: () => void }[] = []
   private flushing: Promise<void> | undefined
+  private following: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
   private closed = false
   private readonly now: () => number
@@ -66,21 +79,67 @@ export class BatchWriter<T> {
     return this.opts.spool?.batches ?? 0
   }
 
-  enqueue(row: T): 'ok' | 'full' | 'closed' {
+  /** Spool bytes held for the rows in memory, header lines of their batches included. */
+  get reservedBytes(): number {
+    return this.reserved + this.headerRoom(this.buffered)
+  }
+
+  /** Whether the spool could take one more row of `bytes` beside what it holds and what is reserved. */
+  private fits(bytes: number): boolean {
+    const spool = this.opts.spool
+    return !spool || spool.sizeBytes + this.reserved + bytes + this.headerRoom(this.buffered + 1) <= spool.capacityBytes
+  }
+
+  private headerRoom(rows: number): number {
+    return Math.ceil(rows / this.opts.batchMaxRows) * BATCH_HEADER_BYTES
+  }
+
+  /**
+   * Takes a row, or says why not. With `durable`, also returns a promise that resolves
+   * once the row is in the store or fsynced in the spool, and flushes now.
+   */
+  enqueue(row: T): 'ok' | 'full' | 'closed'
+  enqueue(row: T, opts: { durable: true }): Promise<void> | 'full' | 'closed'
+  enqueue(row: T, opts: { durable?: boolean } = {}): 'ok' | Promise<void> | 'full' | 'closed' {
     if (this.closed) return 'closed'
     if (this.buffered >= this.opts.maxBufferedRows) return 'full'
-    this.queue.push(this.serialise(row))
+    const line = this.serialise(row)
+    const bytes = Buffer.byteLength(line) + 1
+    if (!this.fits(bytes)) return 'full'
+    this.queue.push(line)
+    this.reserved += bytes
+    const seq = ++this.accepted
+    if (opts.durable) {
+      const kept = new Promise<void>((resolve) => this.waiters.push({ seq, resolve }))
+      void this.flush('durable')
+      return kept
+    }
     if (this.queue.length >= this.opts.batchMaxRows && !this.flushing) void this.flush('size')
     return 'ok'
   }
 
-  /** Replays the spool, then flushes memory, until both are empty or an insert fails. */
+  /** A batch of the oldest rows in memory is stored or spooled: its reservation is released, and its durable callers answered. */
+  private keep(rows: number, bodyBytes: number): void {
+    this.reserved -= bodyBytes + 1
+    this.kept += rows
+    while (this.waiters.length > 0 && this.waiters[0]!.seq <= this.kept) this.waiters.shift()!.resolve()
+  }
+
+  /**
+   * Replays the spool, then flushes memory, until both are empty or an insert fails. A
+   * flush asked for while one runs follows it (one follower for all such asks), so rows
+   * taken after the running drain last looked are written too.
+   */
   flush(trigger: FlushTrigger = 'manual'): Promise<void> {
-    if (!this.flushing) {
-      this.flushing = this.drain(trigger).finally(() => {
-        this.flushing = undefined
-      })
+    if (this.flushing) {
+      return (this.following ??= this.flushing.then(() => {
+        this.following = undefined
+        return this.flush(trigger)
+      }))
     }
+    this.flushing = this.drain(trigger).finally(() => {
+      this.flushing = undefined
+    })
     return this.flushing
   }
 
@@ -99,21 +158,33 @@ export class BatchWriter<T> {
       const batch = this.queue.splice(0, this.opts.batchMaxRows)
       const id = randomUUID()
       const lines = batch.join('\n')
+      const bodyBytes = Buffer.byteLength(lines)
       // While older batches wait in the spool, newer ones queue behind them there.
       if (spool && (!storeUp || spool.batches > 0)) {
-        if (spool.append({ id, rows: batch.length, lines }) === 'ok') continue
+        if (this.spoolBatch(spool, { id, rows: batch.length, lines }, bodyBytes)) continue
         this.queue = batch.concat(this.queue)
         return
       }
       this.inFlight = batch.length
       const ok = await this.insert(lines, batch.length, id, trigger)
       this.inFlight = 0
-      if (ok) continue
+      if (ok) {
+        this.keep(batch.length, bodyBytes)
+        continue
+      }
       storeUp = false
-      if (spool?.append({ id, rows: batch.length, lines }) === 'ok') continue
+      if (spool && this.spoolBatch(spool, { id, rows: batch.length, lines }, bodyBytes)) continue
       this.queue = batch.concat(this.queue)
       return
     }
+  }
+
+  /** At shutdown the spool takes what was accepted even past its budget: the reservation makes that rare, and losing it is worse. */
+  private spoolBatch(spool: Spool, batch: { id: string; rows: number; lines: string }, bodyBytes: number): boolean {
+    this.announce(batch.rows, 'spool')
+    if (spool.append(batch, { force: this.closed }) !== 'ok') return false
+    this.keep(batch.rows, bodyBytes)
+    return true
   }
 
   /** A row as one JSONCompactEachRow line: its values as a JSON array, in column order. */
@@ -124,27 +195,37 @@ export class BatchWriter<T> {
   }
 
   private async insert(lines: string, rows: number, id: string, trigger: FlushTrigger): Promise<boolean> {
+    this.announce(rows, 'store')
     const started = this.now()
     const body = Buffer.from(lines)
+    let error: string | undefined
     try {
       await this.opts.insert({ table: this.opts.table, columns: this.opts.columns, body, dedupToken: id })
-      this.opts.onFlush?.({ table: this.opts.table, rows, bytes: body.length, trigger, durationMs: this.now() - started, result: 'ok' })
-      return true
     } catch (err) {
-      this.opts.onFlush?.({
-        table: this.opts.table,
-        rows,
-        bytes: body.length,
-        trigger,
-        durationMs: this.now() - started,
-        result: 'error',
-        error: (err as Error).message.slice(0, 200),
-      })
+      error = (err as Error).message.slice(0, 200)
       if (!this.closed) {
         const retry = setTimeout(() => void this.flush('retry'), this.opts.retryDelayMs ?? 1000)
         retry.unref()
       }
-      return false
+    }
+    this.observe({ table: this.opts.table, rows, bytes: body.length, trigger, durationMs: this.now() - started, result: error === undefined ? 'ok' : 'error', ...(error === undefined ? {} : { error }) })
+    return error === undefined
+  }
+
+  private announce(rows: number, to: 'store' | 'spool'): void {
+    try {
+      this.opts.onBatch?.({ rows, to })
+    } catch {
+      // Only a log line.
+    }
+  }
+
+  /** Outside the insert's try, and guarded: a failing metrics hook can never turn a stored batch into a failed one. */
+  private observe(o: FlushObservation): void {
+    try {
+      this.opts.onFlush?.(o)
+    } catch {
+      // The observation is lost; the batch is not.
     }
   }
 

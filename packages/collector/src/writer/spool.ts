@@ -3,6 +3,9 @@ import { join } from 'node:path'
 
 const BATCH_FILE = /^\d{12}-[\w-]+\.json$/
 
+/** Room a batch file needs beyond its lines: the header line. */
+export const BATCH_HEADER_BYTES = 128
+
 export interface SpooledBatch {
   /** Also the insert deduplication token: a replayed batch is never counted twice. */
   id: string
@@ -71,9 +74,14 @@ export class Spool {
     return this.files().length
   }
 
-  append(batch: SpooledBatch): 'ok' | 'full' {
-    const body = Buffer.from(JSON.stringify(batch))
-    if (this.bytes + body.length > this.capacityBytes) return 'full'
+  /**
+   * Writes a batch: a header line, then its lines as they are, so a batch takes on disk
+   * exactly the bytes the writer reserved for it. `force` (at shutdown) may go beyond
+   * the budget rather than lose what was accepted; only a full disk refuses it.
+   */
+  append(batch: SpooledBatch, opts: { force?: boolean } = {}): 'ok' | 'full' {
+    const body = Buffer.from(`${JSON.stringify({ id: batch.id, rows: batch.rows, format: 'lines' })}\n${batch.lines}`)
+    if (!opts.force && this.bytes + body.length > this.capacityBytes) return 'full'
     const name = `${String(++this.seq).padStart(12, '0')}-${batch.id}.json`
     const tmp = join(this.dir, `${name}.tmp`)
     try {
@@ -98,14 +106,18 @@ export class Spool {
   }
 
   /**
-   * The oldest batch, or undefined. A batch spooled by an earlier version holds its rows
-   * as objects (`rows: [{...}]`) rather than lines: it comes back as `legacyRows`, for
-   * the writer to serialise, so an upgrade never strands what the spool kept.
+   * The oldest batch, or undefined. Batches spooled by earlier versions are one JSON
+   * document, with the lines as a string or the rows as objects (`legacyRows`, for the
+   * writer to serialise): an upgrade never strands what the spool kept.
    */
   peek(): (SpooledBatch & { file: string; legacyRows?: Record<string, unknown>[] }) | undefined {
     const file = this.files()[0]
     if (!file) return undefined
-    const batch = JSON.parse(readFileSync(join(this.dir, file), 'utf8')) as SpooledBatch | { id: string; rows: Record<string, unknown>[] }
+    const text = readFileSync(join(this.dir, file), 'utf8')
+    const newline = text.indexOf('\n')
+    const header = newline > 0 ? (JSON.parse(text.slice(0, newline)) as { id: string; rows: number; format?: string }) : undefined
+    if (header?.format === 'lines') return { id: header.id, rows: header.rows, lines: text.slice(newline + 1), file }
+    const batch = JSON.parse(text) as SpooledBatch | { id: string; rows: Record<string, unknown>[] }
     if (Array.isArray(batch.rows)) return { id: batch.id, rows: batch.rows.length, lines: '', legacyRows: batch.rows, file }
     return { ...(batch as SpooledBatch), file }
   }

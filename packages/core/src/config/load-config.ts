@@ -35,6 +35,7 @@ export const ENV_KEYS: Record<string, { path: string[]; parse: Parse }> = {
   MAX_BUFFERED_ROWS: { path: ['collector', 'maxBufferedRows'], parse: int },
   SPOOL_DIR: { path: ['collector', 'spoolDir'], parse: text },
   SPOOL_MAX_BYTES: { path: ['collector', 'spoolMaxBytes'], parse: int },
+  DURABLE_INGEST: { path: ['collector', 'durable'], parse: bool },
   RAW_TTL_HOURS: { path: ['retention', 'rawTtlHours'], parse: int },
   SALT_GRACE_MINUTES: { path: ['retention', 'saltGraceMinutes'], parse: int },
   CLOSE_AFTER_MINUTES: { path: ['retention', 'closeAfterMinutes'], parse: int },

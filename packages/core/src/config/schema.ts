@@ -42,6 +42,8 @@ export const SiteSchema = z.object({
   umamiWebsiteId: z.string().min(1).max(100).optional(),
   /** Overrides aggregation.minGroupSize for this site. */
   minGroupSize: z.number().int().min(1).max(1000).optional(),
+  /** Overrides collector.durable for this site: answer only once the event is stored or fsynced in the spool. */
+  durable: z.boolean().optional(),
 })
 
 function isAddressOrCidr(s: string): boolean {
@@ -104,8 +106,10 @@ export const ConfigSchema = z.object({
       maxBufferedRows: z.number().int().min(1).max(10_000_000).default(100_000),
       /** Where batches wait while the store fails; default <dataDir>/spool. */
       spoolDir: z.string().min(1).optional(),
-      /** Disk the spool may use before ingest answers 503 (default 1 GiB). */
+      /** Disk the spool may use; rows in memory reserve their room in it, so ingest answers 503 before it could lose one (default 1 GiB). */
       spoolMaxBytes: z.number().int().min(0).default(1024 ** 3),
+      /** Answer 202 only once the event is in the store or fsynced in the spool (per site: `durable`). */
+      durable: z.boolean().default(false),
     })
     .prefault({}),
   retention: z
@@ -178,6 +182,7 @@ export interface Site {
   goals: Goal[]
   minGroupSize?: number
   umamiWebsiteId?: string
+  durable?: boolean
 }
 
 export function resolveSite(input: SiteInput): Site {
@@ -194,5 +199,6 @@ export function resolveSite(input: SiteInput): Site {
     goals: site.goals,
     ...(site.minGroupSize === undefined ? {} : { minGroupSize: site.minGroupSize }),
     ...(site.umamiWebsiteId === undefined ? {} : { umamiWebsiteId: site.umamiWebsiteId }),
+    ...(site.durable === undefined ? {} : { durable: site.durable }),
   }
 }

@@ -12,6 +12,8 @@ export function createMetrics() {
     dropped: new Counter({ name: 'qa_events_dropped_total', help: 'Events refused on purpose or invalid, by reason', labelNames: ['reason'] as const, registers: [registry] }),
     spoolBytes: new Gauge({ name: 'qa_spool_bytes', help: 'Bytes of batches waiting in the local spool', registers: [registry] }),
     spoolBatches: new Gauge({ name: 'qa_spool_batches', help: 'Batches waiting in the local spool', registers: [registry] }),
+    spoolReservedBytes: new Gauge({ name: 'qa_spool_reserved_bytes', help: 'Spool bytes held for the rows in memory, so that everything accepted can still be spooled', registers: [registry] }),
+    spoolCapacityBytes: new Gauge({ name: 'qa_spool_capacity_bytes', help: "This collector process's share of SPOOL_MAX_BYTES", registers: [registry] }),
     buffered: new Gauge({ name: 'qa_ingest_buffered_rows', help: 'Rows held in memory waiting for the store', registers: [registry] }),
     batchRows: new Histogram({ name: 'qa_flush_rows', help: 'Rows per insert', labelNames: ['table'] as const, buckets: [1, 10, 100, 1000, 5000, 20000], registers: [registry] }),
     flushSeconds: new Histogram({ name: 'qa_flush_duration_seconds', help: 'Insert latency', labelNames: ['table', 'result'] as const, buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
