@@ -46,7 +46,7 @@ describe('collector killed while the store refuses inserts, then restarted', () 
     const spooledRows = () =>
       readdirSync(join(dataDir, 'spool', '0'))
         .filter((f) => f.endsWith('.json'))
-        .reduce((n, f) => n + (JSON.parse(readFileSync(join(dataDir, 'spool', '0', f), 'utf8')) as { rows: number }).rows, 0)
+        .reduce((n, f) => n + (JSON.parse(readFileSync(join(dataDir, 'spool', '0', f), 'utf8').split('\n')[0]!) as { rows: number }).rows, 0)
     await expect.poll(spooledRows, { timeout: 20_000 }).toBe(300)
     await stopProcess(first.proc, 'SIGKILL')
     const batches = spooled()
