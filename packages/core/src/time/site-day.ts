@@ -42,13 +42,31 @@ export function zoneOffsetMs(epochMs: number, timeZone: string): number {
   return asUtc - Math.floor(epochMs / 1000) * 1000
 }
 
-/** The UTC instant at which a site-local day (YYYY-MM-DD) begins. */
+/**
+ * The UTC instant at which a site-local day (YYYY-MM-DD) begins: its first moment on the
+ * wall clock. Usually midnight; where the clocks spring forward at midnight (Santiago,
+ * Havana) midnight does not exist and the day begins at the jump, an hour later; where
+ * they fall back at midnight, the day before has 25 hours and this day begins once.
+ */
 export function startOfSiteDay(day: string, timeZone: string): number {
   const midnightUtc = Date.parse(`${day}T00:00:00Z`)
-  let t = midnightUtc - zoneOffsetMs(midnightUtc, timeZone)
-  // Once more with the offset in force at the first guess (DST changes near midnight).
-  t = midnightUtc - zoneOffsetMs(t, timeZone)
-  return t
+  const dayAt = (t: number) => formatterFor(timeZone).format(t)
+  const starts = (t: number) => dayAt(t) === day && dayAt(t - 1) < day
+  const guess = midnightUtc - zoneOffsetMs(midnightUtc, timeZone)
+  if (starts(guess)) return guess
+  // The offset in force at the first guess, for a change between UTC midnight and local midnight.
+  const second = midnightUtc - zoneOffsetMs(guess, timeZone)
+  if (starts(second)) return second
+  // Near a transition: the first instant whose local day is this one. Local days never
+  // run backwards across a day boundary, and offsets lie within a day of UTC.
+  let lo = midnightUtc - 26 * 3_600_000
+  let hi = midnightUtc + 26 * 3_600_000
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2)
+    if (dayAt(mid) >= day) hi = mid
+    else lo = mid
+  }
+  return hi
 }
 
 /** The UTC instant at which a site-local day ends (the next day's start). */
