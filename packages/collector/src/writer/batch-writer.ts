@@ -33,6 +33,12 @@ export interface BatchWriterOptions<T> {
   retryDelayMs?: number
   /** Where batches go when the store fails; replayed in order, deduplicated by batch id. */
   spool?: Spool
+  /**
+   * The table partition of a line, when one insert may touch only so many of them
+   * (ClickHouse refuses a block over `max_partitions_per_insert_block`, 100): a batch
+   * spanning more, as a spool replayed after a long outage can, goes in parts.
+   */
+  partitions?: { of: (line: string) => number; maxPerInsert: number }
 }
 
 /**
@@ -61,13 +67,14 @@ export class BatchWriter<T> {
   private flushing: Promise<void> | undefined
   private following: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
+  private retry: NodeJS.Timeout | undefined
   private closed = false
   private readonly now: () => number
 
   constructor(private readonly opts: BatchWriterOptions<T>) {
     this.now = opts.now ?? (() => performance.now())
     this.values = new Array(opts.columns.length)
-    this.timer = setInterval(() => void this.flush('interval'), opts.flushIntervalMs)
+    this.timer = setInterval(() => this.background('interval'), opts.flushIntervalMs)
     this.timer.unref()
   }
 
@@ -111,10 +118,10 @@ export class BatchWriter<T> {
     const seq = ++this.accepted
     if (opts.durable) {
       const kept = new Promise<void>((resolve) => this.waiters.push({ seq, resolve }))
-      void this.flush('durable')
+      this.background('durable')
       return kept
     }
-    if (this.queue.length >= this.opts.batchMaxRows && !this.flushing) void this.flush('size')
+    if (this.queue.length >= this.opts.batchMaxRows && !this.flushing) this.background('size')
     return 'ok'
   }
 
@@ -123,6 +130,11 @@ export class BatchWriter<T> {
     this.reserved -= bodyBytes + 1
     this.kept += rows
     while (this.waiters.length > 0 && this.waiters[0]!.seq <= this.kept) this.waiters.shift()!.resolve()
+  }
+
+  /** A flush nobody awaits: what it could not do stays queued or spooled for the next one, which reports it. */
+  private background(trigger: FlushTrigger): void {
+    this.flush(trigger).catch(() => undefined)
   }
 
   /**
@@ -200,16 +212,39 @@ export class BatchWriter<T> {
     const body = Buffer.from(lines)
     let error: string | undefined
     try {
-      await this.opts.insert({ table: this.opts.table, columns: this.opts.columns, body, dedupToken: id })
+      const parts = this.splitByPartition(lines)
+      // The same lines always split the same way: a retried part carries the token it had.
+      for (const [i, part] of parts.entries()) {
+        await this.opts.insert({ table: this.opts.table, columns: this.opts.columns, body: parts.length === 1 ? body : Buffer.from(part), dedupToken: parts.length === 1 ? id : `${id}-${i}` })
+      }
     } catch (err) {
       error = (err as Error).message.slice(0, 200)
       if (!this.closed) {
-        const retry = setTimeout(() => void this.flush('retry'), this.opts.retryDelayMs ?? 1000)
-        retry.unref()
+        clearTimeout(this.retry)
+        this.retry = setTimeout(() => this.background('retry'), this.opts.retryDelayMs ?? 1000)
+        this.retry.unref()
       }
     }
     this.observe({ table: this.opts.table, rows, bytes: body.length, trigger, durationMs: this.now() - started, result: error === undefined ? 'ok' : 'error', ...(error === undefined ? {} : { error }) })
     return error === undefined
+  }
+
+  /** The batch's lines in order, cut wherever the next line would make one insert touch too many partitions. */
+  private splitByPartition(lines: string): string[] {
+    const partitions = this.opts.partitions
+    if (!partitions) return [lines]
+    const parts: string[][] = [[]]
+    let seen = new Set<number>()
+    for (const line of lines.split('\n')) {
+      const p = partitions.of(line)
+      if (!seen.has(p) && seen.size === partitions.maxPerInsert) {
+        parts.push([])
+        seen = new Set()
+      }
+      seen.add(p)
+      parts.at(-1)!.push(line)
+    }
+    return parts.length === 1 ? [lines] : parts.map((p) => p.join('\n'))
   }
 
   private announce(rows: number, to: 'store' | 'spool'): void {
@@ -236,6 +271,7 @@ export class BatchWriter<T> {
   async close(attempts = 5): Promise<void> {
     this.closed = true
     clearInterval(this.timer)
+    clearTimeout(this.retry)
     for (let i = 0; i < attempts && this.buffered > 0; i++) {
       await this.flush('shutdown')
       if (this.queue.length > 0) await new Promise((r) => setTimeout(r, this.opts.retryDelayMs ?? 200))
