@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -74,20 +75,43 @@ describe('server-side tracking', () => {
     expect(text).not.toContain('203.0.113')
   })
 
-  it('counts successful HTML GET responses of a server-rendered app, and nothing else', async () => {
+  it('counts what a reader saw of a server-rendered app: 2xx HTML and 304 navigations, not prefetches, HEAD, data or errors', async () => {
     const app = express()
     app.use(pageviewMiddleware(c.collector, { domain: 'test.example', skip: (req) => req.path === '/healthz' }))
     app.get('/ssr/page', (_req, res) => void res.type('html').send('<h1>hi</h1>'))
+    app.get('/ssr/cached', (_req, res) => void res.type('html').send('<h1>the same every time</h1>'))
     app.get('/ssr/data', (_req, res) => void res.json({ ok: true }))
     app.get('/healthz', (_req, res) => void res.type('html').send('ok'))
     app.get('/ssr/missing', (_req, res) => void res.status(404).type('html').send('no'))
     const server = app.listen(0, '127.0.0.1')
     await new Promise((r) => server.once('listening', r))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    // node:http, not fetch: fetch adds "Cache-Control: no-cache" to conditional requests, as a browser's reload would.
+    const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+      new Promise<{ status: number; etag: string }>((resolve, reject) => {
+        const req = request(`${url}${path}`, { method, headers: { 'user-agent': CHROME_UA, 'sec-fetch-dest': 'document', ...headers } }, (res) => {
+          res.resume()
+          res.once('end', () => resolve({ status: res.statusCode!, etag: String(res.headers.etag ?? '') }))
+        })
+        req.once('error', reject)
+        req.end()
+      })
     try {
-      for (const path of ['/ssr/page', '/ssr/data', '/healthz', '/ssr/missing', '/ssr/page']) await (await fetch(`${url}${path}`, { headers: { 'user-agent': CHROME_UA } })).text()
-      await new Promise((r) => setTimeout(r, 100))
-      expect((await stored("path LIKE '/ssr/%' OR path = '/healthz'")).map((r) => r.path)).toEqual(['/ssr/page', '/ssr/page'])
+      for (const path of ['/ssr/page', '/ssr/data', '/healthz', '/ssr/missing']) await get(path)
+      // Revalidated: Express answers 304 to a matching ETag; the reader sees the page again.
+      const { etag } = await get('/ssr/cached')
+      expect((await get('/ssr/cached', { 'if-none-match': etag })).status).toBe(304)
+      // Not read: a prefetch (both spellings), a HEAD, and a 304 to a script's fetch.
+      await get('/ssr/page', { 'sec-purpose': 'prefetch' })
+      await get('/ssr/page', { purpose: 'prefetch' })
+      await get('/ssr/page', {}, 'HEAD')
+      await get('/ssr/cached', { 'if-none-match': etag, 'sec-fetch-dest': 'empty' })
+      await get('/ssr/page', { 'x-marker': 'last' })
+      // The last request is counted once the ones before it are.
+      await expect.poll(async () => (await stored("path LIKE '/ssr/%' OR path = '/healthz'")).length, { timeout: 10_000 }).toBe(4)
+      expect((await stored("path LIKE '/ssr/%' OR path = '/healthz'")).map((r) => r.path).sort()).toEqual(['/ssr/cached', '/ssr/cached', '/ssr/page', '/ssr/page'])
+      // The Host was an address: the site's configured domain is recorded instead.
+      expect((await rows<{ hostname: string }>(c.store, "SELECT DISTINCT hostname FROM raw_hits WHERE path LIKE '/ssr/%'")).map((r) => r.hostname)).toEqual(['test.example'])
     } finally {
       server.close()
     }
