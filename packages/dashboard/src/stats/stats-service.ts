@@ -1,4 +1,4 @@
-import type { Site } from '@qa/core'
+import { endOfSiteDay, startOfSiteDay, zoneOffsetMs, type Site } from '@qa/core'
 import type { ClickHouseClient } from '@qa/store'
 import { parseFilter, RANGE_LIMITS, type StatsParams } from './params.ts'
 import { periodRange, previousRange, wholeMonths, type DayRange } from './range.ts'
@@ -13,6 +13,9 @@ export interface Topline {
   /** Unique visitors over several days are the sum of daily uniques (daily salts). */
   visitorsSummedDaily: boolean
 }
+
+/** A timeseries point: `t` is the bucket in the site's wall time; hourly points add the UTC offset and the instant. */
+export type TimePoint = { t: string; offset?: string; at?: number } & Totals
 
 export interface BreakdownRow extends Totals {
   value: string
@@ -106,7 +109,7 @@ export class StatsService {
     return result
   }
 
-  async timeseries(site: Site, p: StatsParams, now: number): Promise<{ interval: string; points: ({ t: string } & Totals)[] }> {
+  async timeseries(site: Site, p: StatsParams, now: number): Promise<{ interval: string; points: TimePoint[] }> {
     const range = periodRange(p, now, site.timezone)
     const filter = parseFilter(p.filter)
     const interval = p.interval ?? (range.days <= 2 ? 'hour' : range.days > 90 ? 'month' : 'day')
@@ -115,11 +118,14 @@ export class StatsService {
     const base = { site: site.id, from: range.from, to: range.to, tz: site.timezone }
     let rows: Record<string, unknown>[]
     if (interval === 'hour') {
-      rows = await this.rows(
-        `SELECT formatDateTime(toTimeZone(hour, {tz:String}), '%Y-%m-%d %H:00') AS t, ${metricColumns()}
-         FROM agg_totals_hourly WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date} GROUP BY t ORDER BY t`,
+      // Keyed by the hour's instant: the two 02:00s of an autumn night stay two points.
+      const hourly = await this.rows<Record<string, unknown>>(
+        `SELECT toUnixTimestamp(hour) AS at, ${metricColumns()}
+         FROM agg_totals_hourly WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date} GROUP BY at ORDER BY at`,
         base,
       )
+      const byHour = new Map(hourly.map((r) => [Number(r.at), num(r)]))
+      return { interval, points: localHours(range, site.timezone).map((h) => ({ ...h, ...(byHour.get(h.at) ?? num({})) })) }
     } else {
       const bucket = interval === 'month' ? "formatDateTime(toStartOfMonth(day), '%Y-%m')" : 'toString(day)'
       if (interval === 'month') Object.assign(base, rangeParams(site, range))
@@ -207,15 +213,34 @@ export class StatsService {
 }
 
 /** Every bucket of the range, so a chart shows quiet hours and days as zeros. */
-function buckets(range: DayRange, interval: string): string[] {
+function buckets(range: DayRange, interval: 'day' | 'month'): string[] {
   const out: string[] = []
   for (let t = Date.parse(`${range.from}T00:00:00Z`); t <= Date.parse(`${range.to}T00:00:00Z`); t += 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10)
-    if (interval === 'hour') for (let h = 0; h < 24; h++) out.push(`${day} ${String(h).padStart(2, '0')}:00`)
-    else if (interval === 'month') out.push(day.slice(0, 7))
-    else out.push(day)
+    out.push(interval === 'month' ? day.slice(0, 7) : day)
   }
   return [...new Set(out)]
 }
 
-/** Sums of several rows (an "(other)" made of small values); ratios recomputed from sums. */
+const localTime = new Map<string, Intl.DateTimeFormat>()
+
+/**
+ * The real hours of the range's site-local days, in wall time: 23 on a spring-forward
+ * day, 25 on a fall-back day (its repeated hour twice, told apart by the offset).
+ */
+export function localHours(range: DayRange, timeZone: string): { t: string; offset: string; at: number }[] {
+  let f = localTime.get(timeZone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    localTime.set(timeZone, f)
+  }
+  const out: { t: string; offset: string; at: number }[] = []
+  for (let t = startOfSiteDay(range.from, timeZone); t < endOfSiteDay(range.to, timeZone); t += 3_600_000) {
+    const p = Object.fromEntries(f.formatToParts(t).map((x) => [x.type, x.value]))
+    const off = zoneOffsetMs(t, timeZone) / 60_000
+    const offset = `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`
+    out.push({ t: `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`, offset, at: t / 1000 })
+  }
+  return out
+}
+

@@ -7,6 +7,8 @@
   let csrf = ''
   let loginPassword = ''
   let chart
+  /** Each site's time zone: hourly charts are drawn in it. */
+  const zones = new Map()
   const PANELS = [
     { title: 'Pages', tabs: [['page', 'Top pages'], ['entry_page', 'Entry pages'], ['exit_page', 'Exit pages']] },
     { title: 'Sources', tabs: [['source', 'Sources'], ['referrer', 'Referrers'], ['utm_source', 'UTM source'], ['utm_medium', 'UTM medium'], ['utm_campaign', 'UTM campaign']] },
@@ -103,6 +105,7 @@
     $('logout').hidden = !!shareToken || (me && me.share)
     $('nav-privacy').hidden = !!shareToken
     const sites = await api(`/api/sites${shareToken ? `?token=${shareToken}` : ''}`)
+    for (const s of sites) zones.set(s.id, s.timezone)
     $('site').replaceChildren(...sites.map((s) => el('option', { value: s.id }, s.domains[0])))
     $('site-field').hidden = $('period-field').hidden = false
     if (!state().site && sites[0]) history.replaceState(null, '', `${location.pathname}?${new URLSearchParams(Object.assign(state(), { site: sites[0].id }))}`)
@@ -141,7 +144,10 @@
 
   async function renderChart() {
     const ts = await api(`/api/stats/timeseries?${query()}`)
-    const xs = ts.points.map((p) => Date.parse(ts.interval === 'hour' ? p.t.replace(' ', 'T') + ':00Z' : ts.interval === 'month' ? `${p.t}-01T00:00:00Z` : `${p.t}T00:00:00Z`) / 1000)
+    // Hours are real instants shown in the site's zone: a DST day has 23 or 25 of them. Days and months are dates.
+    const hourly = ts.interval === 'hour'
+    const zone = hourly ? (zones.get(state().site) ?? 'UTC') : 'UTC'
+    const xs = ts.points.map((p) => (hourly ? p.at : Date.parse(ts.interval === 'month' ? `${p.t}-01T00:00:00Z` : `${p.t}T00:00:00Z`) / 1000))
     const dark = document.documentElement.classList.contains('dark')
     const stroke = dark ? '#8b84ff' : '#4f46e5'
     const axis = { stroke: dark ? '#a0a0ad' : '#60606c', grid: { stroke: dark ? '#2c2c37' : '#e2e2e8' } }
@@ -149,7 +155,7 @@
     const box = $('chart')
     box.replaceChildren()
     chart = new window.uPlot({
-      width: Math.max(300, box.clientWidth || 800), height: 240, tzDate: (ts) => window.uPlot.tzDate(new Date(ts * 1000), 'UTC'),
+      width: Math.max(300, box.clientWidth || 800), height: 240, tzDate: (ts) => window.uPlot.tzDate(new Date(ts * 1000), zone),
       series: [{}, { label: 'Visitors', stroke, width: 2, fill: dark ? 'rgba(139,132,255,0.15)' : 'rgba(79,70,229,0.1)' }, { label: 'Pageviews', stroke: dark ? '#4ade80' : '#15803d', width: 1 }],
       axes: [axis, axis],
     }, [xs, ts.points.map((p) => p.visitors), ts.points.map((p) => p.pageviews)], box)
