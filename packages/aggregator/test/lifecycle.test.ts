@@ -72,6 +72,19 @@ describe('retention', () => {
     expect(await count('SELECT visitors AS n FROM agg_totals_daily')).toBe(50)
   })
 
+  it('never aggregates rows that arrive for a closed day, and counts them as late and never rolled up when purged', async () => {
+    const before = await rows(store, 'SELECT * FROM agg_totals_daily ORDER BY ALL')
+    // Ten rows of the closed day, inserted after its closing rollup (a spool replayed late).
+    const late = Array.from({ length: 10 }, (_, i) => ({ ts: DAY_START + 15 * H + i, site_id: 'test', visitor_id: String(900 + i), name: 'pageview', path: `/late/${i}`, props: {} }))
+    await store.client.insert({ table: 'raw_hits', values: late, format: 'JSONEachRow' })
+    expect(await aggregator.rollup({ force: true })).toEqual([])
+    expect(await rows(store, 'SELECT * FROM agg_totals_daily ORDER BY ALL')).toEqual(before)
+    const purged = await aggregator.purge()
+    expect(purged).toMatchObject([{ reason: 'rolled_up', rows: 10, neverRolledRows: 10 }])
+    expect(await count('SELECT count() AS n FROM raw_hits')).toBe(0)
+    expect(await count("SELECT sum(events) AS n FROM ingest_drops WHERE reason = 'late' AND site_id = 'test'")).toBe(10)
+  })
+
   it('drops rows past the raw TTL even if never rolled up, and records them', async () => {
     const orphan = { ts: Date.parse('2026-11-21T02:10:00Z'), site_id: 'unconfigured', visitor_id: '1', name: 'pageview', path: '/x', props: {} }
     await store.client.insert({ table: 'raw_hits', values: [orphan, { ...orphan, visitor_id: '2' }], format: 'JSONEachRow' })

@@ -35,6 +35,8 @@ export function clusterDdl(statements: readonly string[], cluster: string, opts:
     const alter = ALTER.exec(statement)
     if (alter) {
       out.push(`ALTER TABLE ${localName(alter[1]!)}${on} ${alter[2]}`)
+      // A sharded table's Distributed front must show a new column too.
+      if (SHARDED_TABLES[alter[1]!] && /^ADD COLUMN/.test(alter[2]!)) out.push(`ALTER TABLE ${alter[1]}${on} ${alter[2]}`)
       continue
     }
     const as = CREATE_AS.exec(statement)

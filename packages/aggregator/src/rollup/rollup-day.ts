@@ -16,6 +16,8 @@ export interface RollupSettings {
 export interface SiteRollup {
   site: Site
   rawRows: number
+  /** Rows inserted up to this instant (epoch ms) are read; later ones are the next rollup's. */
+  readUntil: number
   close: boolean
 }
 
@@ -32,8 +34,8 @@ export async function rollupDay(client: ClickHouseClient, day: string, sites: Si
   const command = (query: string, params: Record<string, unknown> = {}) => client.command({ query, query_params: params })
   for (const t of DAILY_AGGREGATE_TABLES) await command(`ALTER TABLE ${t}_staging DROP PARTITION {day:Date}`, { day })
 
-  for (const { site } of sites) {
-    const params = siteParams(site, day, settings)
+  for (const { site, readUntil } of sites) {
+    const params = { ...siteParams(site, day, settings), read_until: readUntil }
     await command('ALTER TABLE rollup_work DROP PARTITION ({site:String}, {day:Date})', params)
     try {
       await command(BUILD_WORK_SQL, params)

@@ -5,6 +5,8 @@ import { endOfSiteDay } from '@qa/core'
 export interface LedgerEntry {
   rawRows: number
   closed: boolean
+  /** The newest insert time among the rows the last rollup read (epoch ms): later rows are unread. */
+  readUntil: number
   /** When the last rollup of this site-day finished, and how long it took. */
   at: number
   durationMs: number
@@ -19,7 +21,7 @@ export const OPEN_DAY_BACKOFF = 10
 
 export interface PlannedDay {
   day: string
-  sites: { site: Site; rawRows: number; close: boolean }[]
+  sites: { site: Site; rawRows: number; readUntil: number; close: boolean }[]
 }
 
 /** The last rollup of each site-day: how many raw rows it saw and whether it closed the day. */
@@ -27,32 +29,38 @@ export async function readLedger(client: ClickHouseClient): Promise<Map<string, 
   const rows = await (
     await client.query({
       query: `SELECT site_id, toString(day) AS day, argMax(raw_rows, at) AS raw_rows, max(closed) AS closed,
-                     toUnixTimestamp64Milli(max(at)) AS last_at, argMax(duration_ms, at) AS duration_ms
+                     toUnixTimestamp64Milli(max(at)) AS last_at, argMax(duration_ms, at) AS duration_ms,
+                     toUnixTimestamp64Milli(argMax(read_until, at)) AS read_until
               FROM rollup_log GROUP BY site_id, day`,
       format: 'JSONEachRow',
     })
-  ).json<{ site_id: string; day: string; raw_rows: string; closed: number; last_at: string; duration_ms: number }>()
+  ).json<{ site_id: string; day: string; raw_rows: string; closed: number; last_at: string; duration_ms: number; read_until: string }>()
   return new Map(
-    rows.map((r) => [`${r.site_id}|${r.day}`, { rawRows: Number(r.raw_rows), closed: r.closed === 1, at: Number(r.last_at), durationMs: Number(r.duration_ms) }]),
+    rows.map((r) => [
+      `${r.site_id}|${r.day}`,
+      { rawRows: Number(r.raw_rows), closed: r.closed === 1, readUntil: Number(r.read_until), at: Number(r.last_at), durationMs: Number(r.duration_ms) },
+    ]),
   )
 }
 
-/** Raw row counts per site-local day. */
-export async function rawDays(client: ClickHouseClient, site: Site): Promise<Map<string, number>> {
+/** Raw row counts per site-local day, and the newest insert among them: what a rollup now reads. */
+export async function rawDays(client: ClickHouseClient, site: Site): Promise<Map<string, { rows: number; readUntil: number }>> {
   const rows = await (
     await client.query({
-      query: 'SELECT toString(toDate(ts, {tz:String})) AS day, count() AS n FROM raw_hits WHERE site_id = {site:String} GROUP BY day',
+      query: `SELECT toString(toDate(ts, {tz:String})) AS day, count() AS n, toUnixTimestamp64Milli(max(inserted_at)) AS read_until
+              FROM raw_hits WHERE site_id = {site:String} GROUP BY day`,
       query_params: { site: site.id, tz: site.timezone },
       format: 'JSONEachRow',
     })
-  ).json<{ day: string; n: string }>()
-  return new Map(rows.map((r) => [r.day, Number(r.n)]))
+  ).json<{ day: string; n: string; read_until: string }>()
+  return new Map(rows.map((r) => [r.day, { rows: Number(r.n), readUntil: Number(r.read_until) }]))
 }
 
 /**
  * Which site-days need a rollup: those whose raw row count changed since their last
  * rollup, and those whose day has ended (plus the close delay) and are not yet closed.
- * Closed days are never recomputed: their raw rows may already be gone.
+ * Closed days are never recomputed: their raw rows may already be gone, and rows that
+ * arrive for them later are late (counted at purge, never aggregated).
  */
 export async function planRollups(
   client: ClickHouseClient,
@@ -64,14 +72,14 @@ export async function planRollups(
   const ledger = await readLedger(client)
   const byDay = new Map<string, PlannedDay>()
   for (const site of sites) {
-    for (const [day, rawRows] of await rawDays(client, site)) {
+    for (const [day, { rows: rawRows, readUntil }] of await rawDays(client, site)) {
       if (only?.days && !only.days.has(day)) continue
       const last = ledger.get(`${site.id}|${day}`)
       if (last?.closed) continue
       const close = now >= endOfSiteDay(day, site.timezone) + closeAfterMs
       if (!only?.force && last && !close && (last.rawRows === rawRows || now - last.at < OPEN_DAY_BACKOFF * last.durationMs)) continue
       const planned = byDay.get(day) ?? { day, sites: [] }
-      planned.sites.push({ site, rawRows, close })
+      planned.sites.push({ site, rawRows, readUntil, close })
       byDay.set(day, planned)
     }
   }
@@ -81,7 +89,7 @@ export async function planRollups(
 export async function logRollup(client: ClickHouseClient, at: number, day: PlannedDay, durationMs: number): Promise<void> {
   await client.insert({
     table: 'rollup_log',
-    values: day.sites.map((s) => ({ at, site_id: s.site.id, day: day.day, raw_rows: s.rawRows, closed: s.close ? 1 : 0, duration_ms: Math.round(durationMs) })),
+    values: day.sites.map((s) => ({ at, site_id: s.site.id, day: day.day, raw_rows: s.rawRows, closed: s.close ? 1 : 0, duration_ms: Math.round(durationMs), read_until: s.readUntil })),
     format: 'JSONEachRow',
   })
 }

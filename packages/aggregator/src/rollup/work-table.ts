@@ -15,6 +15,7 @@ WITH
     FROM raw_hits
     WHERE site_id = {site:String}
       AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+      AND inserted_at <= fromUnixTimestamp64Milli({read_until:Int64}, 'UTC')
   ),
   gaps AS (
     SELECT *,

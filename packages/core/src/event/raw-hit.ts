@@ -43,3 +43,8 @@ export type RawHit = z.infer<typeof RawHitSchema>
 
 /** Column names of raw_hits, in schema order: the audit compares them with the live table. */
 export const RAW_HIT_COLUMNS = Object.keys(RawHitSchema.shape) as (keyof RawHit)[]
+
+/** Columns of raw_hits the store fills in itself, with why each is kept. */
+export const RAW_STORE_COLUMNS: Record<string, string> = {
+  inserted_at: 'when the store took the row: tells a row that arrived after its day was closed, which is counted as late and never aggregated',
+}

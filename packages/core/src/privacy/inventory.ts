@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.ts'
-import { RawHitSchema } from '../event/raw-hit.ts'
+import { RAW_STORE_COLUMNS, RawHitSchema } from '../event/raw-hit.ts'
 
 /**
  * The data inventory, generated from the live configuration: each stored field, why
@@ -10,7 +10,7 @@ export function dataInventory(config: Config): string {
   const r = config.retention
   const k = config.aggregation.minGroupSize
   const rawRetention = `until its day's final rollup, and never longer than ${r.rawTtlHours} hours`
-  const rawRows = Object.entries(RawHitSchema.shape).map(([name, schema]) => `| \`${name}\` | ${schema.description ?? ''} | raw_hits | ${rawRetention} |`)
+  const rawRows = [...Object.entries(RawHitSchema.shape).map(([name, schema]) => [name, schema.description ?? ''] as const), ...Object.entries(RAW_STORE_COLUMNS)].map(([name, why]) => `| \`${name}\` | ${why} | raw_hits | ${rawRetention} |`)
   return [
     '# Data inventory',
     '',
