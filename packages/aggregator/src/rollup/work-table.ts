@@ -1,21 +1,31 @@
 /**
  * Fills rollup_work with one site-day of hits, each carrying its visit number and its
  * visit's attributes. A visit is a run of one visitor's hits with gaps under 30
- * minutes; engagement events (sent when a page is hidden) extend a visit but never
- * start one. Visits without a pageview or custom event are left out. Ties on time are
+ * minutes, from the visitor's first pageview of the day on; engagement events (sent
+ * when a page is hidden) extend a visit but never start one. Visits without a pageview
+ * or custom event are left out. Ties on time are
  * broken by name and path so reruns give identical results.
  */
 export const BUILD_WORK_SQL = `
 INSERT INTO rollup_work
 WITH
-  hits AS (
+  day_hits AS (
     SELECT ts, visitor_id, name, path, hostname, source, referrer_host, utm_source, utm_medium, utm_campaign,
            utm_term, utm_content, country, browser, browser_version, os, os_version, device, screen_class,
-           language, engagement_ms, props
+           language, engagement_ms, props,
+           countIf(name = 'pageview') OVER visitor AS day_pageviews,
+           minIf(ts, name = 'pageview') OVER visitor AS first_pageview
     FROM raw_hits
     WHERE site_id = {site:String}
       AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
       AND inserted_at <= fromUnixTimestamp64Milli({read_until:Int64}, 'UTC')
+    WINDOW visitor AS (PARTITION BY visitor_id)
+  ),
+  hits AS (
+    -- What comes before a visitor's first pageview of the day attaches to nothing: the
+    -- tail of a visit that began the day before (under the day before's salt), or events
+    -- of someone whose page was never counted. No visit may start without a page.
+    SELECT * EXCEPT (day_pageviews, first_pageview) FROM day_hits WHERE day_pageviews > 0 AND ts >= first_pageview
   ),
   gaps AS (
     SELECT *,
