@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RAW_HIT_COLUMNS } from '@qa/core'
+import { RAW_HIT_COLUMNS, RAW_STORE_COLUMNS } from '@qa/core'
 import { CHROME_UA, startTestCollector, type TestCollector } from '../support/collector-server.ts'
 import { startTestDashboard, type TestDashboard } from '../support/dashboard-server.ts'
 import { rows, testConfig } from '../support/temp-store.ts'
@@ -51,7 +51,7 @@ describe('hostile input', () => {
     )
     await c.collector.flush()
     const cols = await rows<{ name: string }>(c.store, "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'raw_hits'")
-    expect(cols.map((x) => x.name).sort()).toEqual([...RAW_HIT_COLUMNS].sort())
+    expect(cols.map((x) => x.name).sort()).toEqual([...RAW_HIT_COLUMNS, ...Object.keys(RAW_STORE_COLUMNS)].sort())
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     const props = await rows<{ k: string }>(c.store, "SELECT DISTINCT arrayJoin(mapKeys(props)) AS k FROM raw_hits WHERE k IN ('__proto__', 'constructor', 'prototype')")
     expect(props).toEqual([])
