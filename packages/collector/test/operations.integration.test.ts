@@ -51,6 +51,9 @@ describe('health, readiness and metrics', () => {
     expect(text).toMatch(/^qa_events_dropped_total\{reason="consent"\} 1$/m)
     expect(text).toMatch(/^qa_events_dropped_total\{reason="invalid"\} 1$/m)
     expect(text).toMatch(/^qa_flush_rows_count\{table="raw_hits"\} [1-9]/m)
+    // Backpressure: the spool room held for rows in memory, and the share it is measured against.
+    expect(text).toMatch(/^qa_spool_reserved_bytes \d+$/m)
+    expect(text).toMatch(/^qa_spool_capacity_bytes [1-9]\d*$/m)
     expect(text).not.toContain('127.0.0.1')
   })
 
