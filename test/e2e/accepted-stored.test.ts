@@ -1,21 +1,10 @@
-import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CHROME_UA } from '../support/collector-server.ts'
-import { startQaStore, startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
+import { qaStoreForFile, startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'qa-accepted-'))
-let storeProc: ChildProcess | undefined
-beforeAll(async () => {
-  storeProc = (await startQaStore(dataDir)).proc
-})
-afterAll(async () => {
-  if (storeProc) await stopProcess(storeProc)
-  rmSync(dataDir, { recursive: true, force: true })
-})
-
+const { dataDir } = qaStoreForFile('qa-accepted-')
 const post = (url: string, path: string) =>
   fetch(`${url}/api/event`, { method: 'POST', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA }, body: JSON.stringify({ n: 'pageview', u: `https://test.example${path}`, d: 'test.example' }) })
 const sql = (query: string) => withDataDir(dataDir, (s) => s.client.command({ query }))

@@ -1,14 +1,12 @@
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { CHROME_UA } from '../support/collector-server.ts'
-import { startQaStore, startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
+import { qaStoreForFile, startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'qa-kill-outage-'))
+const { dataDir } = qaStoreForFile('qa-kill-outage-')
 let child: ChildProcess | undefined
-let storeProc: ChildProcess | undefined
 const spooled = () => readdirSync(join(dataDir, 'spool', '0')).filter((f) => f.endsWith('.json')).length
 
 async function startCollector() {
@@ -17,14 +15,8 @@ async function startCollector() {
   return started
 }
 
-beforeAll(async () => {
-  storeProc = (await startQaStore(dataDir)).proc
-})
-
 afterAll(async () => {
   if (child && child.exitCode === null) await stopProcess(child)
-  if (storeProc) await stopProcess(storeProc)
-  rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('collector killed while the store refuses inserts, then restarted', () => {

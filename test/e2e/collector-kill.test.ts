@@ -1,24 +1,13 @@
-import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CHROME_UA } from '../support/collector-server.ts'
-import { startQaStore, startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
+import { qaStoreForFile, startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'qa-kill-'))
+const { dataDir } = qaStoreForFile('qa-kill-')
 const FLUSH_MS = 200
 /** Timers fire late on a busy machine, and a 202 reaches the test after the event was taken. */
 const TIMER_SLACK_MS = 100
-let storeProc: ChildProcess | undefined
-
-beforeAll(async () => {
-  storeProc = (await startQaStore(dataDir)).proc
-})
-afterAll(async () => {
-  if (storeProc) await stopProcess(storeProc)
-  rmSync(dataDir, { recursive: true, force: true })
-})
 
 const sql = (query: string) => withDataDir(dataDir, (s) => s.client.command({ query }))
 const post = (url: string, path: string) =>

@@ -1,20 +1,10 @@
-import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CHROME_UA } from '../support/collector-server.ts'
-import { childPids, commandLine, startQaStore, startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
+import { childPids, commandLine, qaStoreForFile, startServing, stopProcess, withDataDir } from '../support/cli-process.ts'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'qa-processes-'))
-let storeProc: ChildProcess | undefined
-beforeAll(async () => {
-  storeProc = (await startQaStore(dataDir)).proc
-})
-afterAll(async () => {
-  if (storeProc) await stopProcess(storeProc)
-  rmSync(dataDir, { recursive: true, force: true })
-})
+const { dataDir } = qaStoreForFile('qa-processes-')
 
 describe('several collector processes on one port', () => {
   it('share the port and the store, each with its own spool slot, and all flush on SIGTERM', async () => {

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { loadConfig } from '@qa/core'
@@ -35,6 +38,23 @@ export function startServing(args: string[], env: Record<string, string>): Promi
 /** `qa store` on a data directory, as an operator starts it; resolves once it serves. */
 export function startQaStore(dataDir: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string }> {
   return startServing(['store'], { DATA_DIR: dataDir, STORE_PORT: '0', LOG_LEVEL: 'silent', ...env })
+}
+
+/**
+ * A fresh data directory with `qa store` running on it for the whole test file, as an
+ * operator runs it beside the roles; stopped and deleted after the file's tests.
+ */
+export function qaStoreForFile(prefix: string): { dataDir: string } {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix))
+  let proc: ChildProcess | undefined
+  beforeAll(async () => {
+    proc = (await startQaStore(dataDir)).proc
+  })
+  afterAll(async () => {
+    if (proc) await stopProcess(proc)
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+  return { dataDir }
 }
 
 export async function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
