@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { ClickHouseClient } from '@clickhouse/client'
+import { isAlive } from './engine/engine-files.ts'
 
 export interface LeaseHolder {
   holder: string
@@ -18,20 +19,9 @@ export interface LeaseOptions {
   now: () => number
   /** How long a holder that stops renewing keeps the lease. */
   ttlMs?: number
-  /** Whether a process of this host is alive: a holder on this host that died is passed over at once. */
-  isAlive?: (pid: number) => boolean
 }
 
 const TTL_MS = 30_000
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 /**
  * A lease in the store, for work that must not run twice at once against one store
@@ -42,7 +32,6 @@ const alive = (pid: number) => {
  */
 export async function tryAcquireLease(client: ClickHouseClient, name: string, opts: LeaseOptions): Promise<Lease | { heldBy: LeaseHolder }> {
   const ttl = opts.ttlMs ?? TTL_MS
-  const isAlive = opts.isAlive ?? alive
   const me = { holder: randomUUID(), host: hostname(), pid: process.pid, acquiredAt: opts.now() }
   let written = 0
   const write = (expiresAt: number) => {

@@ -218,7 +218,9 @@ export class BatchWriter<T> {
         await this.opts.insert({ table: this.opts.table, columns: this.opts.columns, body: parts.length === 1 ? body : Buffer.from(part), dedupToken: parts.length === 1 ? id : `${id}-${i}` })
       }
     } catch (err) {
-      error = (err as Error).message.slice(0, 200)
+      // The store's error kind, not its message: a parse error quotes the rows it refused.
+      const e = err as Error & { type?: string }
+      error = e.type ?? e.message.split('\n')[0]!.slice(0, 200)
       if (!this.closed) {
         clearTimeout(this.retry)
         this.retry = setTimeout(() => this.background('retry'), this.opts.retryDelayMs ?? 1000)

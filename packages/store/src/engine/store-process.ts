@@ -69,9 +69,8 @@ export function assertNoRunningStore(dataDir: string): void {
   }
 }
 
-function explain(line: string, opts: { dataDir: string; httpPort: number }): string {
-  if (/Another server instance|Cannot lock file/.test(line)) return `the data directory ${resolve(opts.dataDir)} is used by another engine process`
-  if (/Address already in use/.test(line)) return `port ${opts.httpPort} is in use: choose another with STORE_PORT`
+function explain(line: string, dataDir: string): string {
+  if (/Another server instance|Cannot lock file/.test(line)) return `the data directory ${resolve(dataDir)} is used by another engine process`
   return `the bundled engine did not start: ${line}`
 }
 
@@ -113,7 +112,7 @@ export async function startStoreProcess(opts: StoreProcessOptions): Promise<Stor
   while (!(await ping(url))) {
     if (child.exitCode !== null || child.signalCode !== null) {
       const code = await exited
-      throw new StoreError(explain(stderr.trim().split('\n').at(-1) || `exit code ${code}`, { dataDir, httpPort }))
+      throw new StoreError(explain(stderr.trim().split('\n').at(-1) || `exit code ${code}`, dataDir))
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
