@@ -6,8 +6,8 @@ import { perMinuteLimiter } from './http/rate-limit.ts'
 import { createIngestHandler } from './http/ingest-handler.ts'
 import { recordEvent, type IngestSink } from './pipeline/record-event.ts'
 import { siteResolver } from './pipeline/resolve-site.ts'
+import { validateEvent } from './pipeline/parse-body.ts'
 import type { PipelineDeps, RequestContext } from './pipeline/process-event.ts'
-import type { WireEvent } from '@qa/core'
 import { SaltCache } from './salt/salt-cache.ts'
 import { loadTrackerScript, type TrackerScript } from './tracker-script.ts'
 import { BatchWriter, type FlushObservation } from './writer/batch-writer.ts'
@@ -40,8 +40,11 @@ export interface Collector {
   drops: DropCounter
   counters: { accepted: number; invalid: number }
   metrics: Metrics
-  /** Runs one event through the pipeline outside HTTP (server-side tracking). */
-  record(event: WireEvent, ctx: RequestContext): Promise<RecordResult>
+  /**
+   * Runs one event outside HTTP (server-side tracking): validated as a body of
+   * /api/event is, a refusal counted as HTTP's are, then the same pipeline.
+   */
+  record(event: unknown, ctx: RequestContext): Promise<RecordResult>
   /** Whether the store answers and the buffer has room: what /ready reports. */
   readiness(): Promise<{ ready: boolean; store: boolean; buffered: number; capacity: number; spoolBytes: number; reservedBytes: number; spoolCapacity: number }>
   /** Creates today's and tomorrow's salts for every site. */
@@ -120,9 +123,9 @@ export function createCollector({ config, store, logger, clock = systemClock, on
       drops.count(o.siteId, o.reason)
       metrics.dropped.inc({ reason: o.reason })
     },
-    invalid: () => {
+    invalid: (siteId) => {
       counters.invalid++
-      drops.countInvalid()
+      drops.countInvalid(siteId)
       metrics.dropped.inc({ reason: 'invalid' })
     },
   }
@@ -134,8 +137,13 @@ export function createCollector({ config, store, logger, clock = systemClock, on
     drops,
     counters,
     metrics,
-    record: async (event, ctx) => {
-      const r = await recordEvent(event, ctx, pipeline, sink)
+    record: async (candidate, ctx) => {
+      const event = validateEvent(candidate)
+      if (!event.ok) {
+        sink.invalid(event.domain === undefined ? undefined : pipeline.resolveSite(event.domain)?.id)
+        return { status: 'rejected', reason: event.reason }
+      }
+      const r = await recordEvent(event.event, ctx, pipeline, sink)
       if (r.kind === 'rejected') return { status: 'rejected', reason: r.reason }
       if (r.kind === 'dropped') return { status: 'dropped', reason: r.reason }
       return r.kind === 'accepted' ? { status: 'accepted' } : { status: 'full' }

@@ -31,16 +31,28 @@ describe("Umami's /api/send", () => {
     expect((await stored("name = 'Signup' AND path = '/umami/signup'"))[0]!.props).toEqual({ plan: 'pro', seats: '3' })
   })
 
-  it('refuses identify calls, unknown websites and malformed payloads with a reason', async () => {
-    const cases: [Promise<Response>, RegExp][] = [
-      [umami({ ...base, website: 'test', data: { email: 'x' } }, 'identify'), /only "event"/],
-      [umami({ ...base, website: 'nope' }), /unknown website/],
-      [umami({ ...base, website: 'test', screen: 'huge' }), /payload\.screen/],
-      [fetch(`${c.url}/api/send`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA }, body: '{"type":"event"' }), /JSON/],
+  it("takes @umami/node's payloads, which carry no hostname (and no url for a named event), as events on the site's domain", async () => {
+    expect((await umami({ website: 'test', url: '/node/home' })).status).toBe(202)
+    expect((await umami({ website: 'test', name: 'Node Signup', data: { plan: 'team' } })).status).toBe(202)
+    await c.collector.flush()
+    const hits = await rows<{ name: string; hostname: string; path: string }>(c.store, "SELECT name, hostname, path FROM raw_hits WHERE path = '/node/home' OR name = 'Node Signup' ORDER BY name")
+    expect(hits).toEqual([
+      { name: 'Node Signup', hostname: 'test.example', path: '/' },
+      { name: 'pageview', hostname: 'test.example', path: '/node/home' },
+    ])
+  })
+
+  it('refuses identify calls and malformed payloads with a reason, and unknown websites as /api/event refuses unknown domains', async () => {
+    const cases: [Promise<Response>, number, RegExp][] = [
+      [umami({ ...base, website: 'test', data: { email: 'x' } }, 'identify'), 400, /^type: only "event"/],
+      [umami({ ...base, website: 'test', screen: 'huge' }), 400, /payload\.screen/],
+      [fetch(`${c.url}/api/send`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA }, body: '{"type":"event"' }), 400, /JSON/],
+      [umami({ ...base, website: 'nope' }), 404, /^unknown site$/],
+      [c.post({ n: 'pageview', u: 'https://nope.example/', d: 'nope.example' }), 404, /^unknown site$/],
     ]
-    for (const [pending, reason] of cases) {
+    for (const [pending, status, reason] of cases) {
       const res = await pending
-      expect(res.status).toBe(400)
+      expect(res.status).toBe(status)
       expect(((await res.json()) as { error: string }).error).toMatch(reason)
     }
   })
@@ -53,6 +65,24 @@ describe("Umami's /api/send", () => {
 })
 
 describe('Plausible Events API bodies', () => {
+  it("accepts every field Plausible's current trackers send, its version and engagement events included, and still refuses a misspelt one", async () => {
+    const u = 'https://test.example/engaged'
+    expect((await c.post({ n: 'pageview', v: 36, u, d: 'test.example', r: null, h: 1, i: false, p: { plan: 'pro' } })).status).toBe(202)
+    // A page that shrank while read overshoots 100 % scroll; a hidden tab's clock can run past a day.
+    expect((await c.post({ n: 'engagement', sd: 104, d: 'test.example', u, p: { plan: 'pro' }, e: 90_000_000, v: 36, h: 1 })).status).toBe(202)
+    expect((await c.post({ n: 'engagement', sd: null, d: 'test.example', u, e: 1200, v: '2.1.0' })).status).toBe(202)
+    expect((await c.post({ n: 'Legacy', u, d: 'test.example', m: '{"tier":"old"}', v: 36 })).status).toBe(202)
+    expect(await stored("path = '/engaged' AND name = 'engagement'")).toHaveLength(2)
+    expect(await rows(c.store, "SELECT scroll_depth, engagement_ms FROM raw_hits WHERE path = '/engaged' AND name = 'engagement' ORDER BY engagement_ms")).toEqual([
+      { scroll_depth: 0, engagement_ms: 1200 },
+      { scroll_depth: 100, engagement_ms: 86_400_000 },
+    ])
+    expect((await stored("name = 'Legacy'"))[0]!.props).toEqual({ tier: 'old' })
+    const misspelt = await c.post({ n: 'pageview', u, d: 'test.example', refferer: 'https://x.example/' })
+    expect(misspelt.status).toBe(400)
+    expect(((await misspelt.json()) as { error: string }).error).toMatch(/refferer/)
+  })
+
   it('accepts long field names, props as a JSON string and a revenue object', async () => {
     const body = { name: 'Purchase', url: 'https://test.example/checkout', domain: 'test.example', referrer: null, props: '{"tier":"gold"}', revenue: { currency: 'EUR', amount: '19.90' } }
     const res = await c.post(body)

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { UmamiBodySchema, type Logger } from '@qa/core'
+import { UmamiBodySchema, zodReason, type Logger } from '@qa/core'
 import { parseEventBody, parseJson, validateEvent, type ParseResult } from '../pipeline/parse-body.ts'
 import { umamiToWire } from '../pipeline/umami-payload.ts'
 import type { PipelineDeps } from '../pipeline/process-event.ts'
@@ -85,15 +85,17 @@ function parseUmami(body: Buffer, opts: IngestOptions): ParseResult {
   const decoded = parseJson(body)
   if (!decoded.ok) return decoded
   const umami = UmamiBodySchema.safeParse(decoded.json)
-  if (!umami.success) {
-    const issue = umami.error.issues[0]!
-    return { ok: false, reason: issue.message.startsWith('type:') ? issue.message : `${issue.path.join('.') || 'body'}: ${issue.message}` }
-  }
+  if (!umami.success) return { ok: false, reason: zodReason(umami.error), domain: claimedUmamiDomain(decoded.json, opts) }
   return umamiToWire(umami.data, opts.umamiDomain)
 }
 
+function claimedUmamiDomain(json: unknown, opts: IngestOptions): string | undefined {
+  const website = (json as { payload?: { website?: unknown } } | null)?.payload?.website
+  return typeof website === 'string' ? opts.umamiDomain(website) : undefined
+}
+
 function decide(parsed: ParseResult, req: IncomingMessage, opts: IngestOptions): Reply | Promise<Reply> {
-  if (!parsed.ok) return reject(opts, 400, parsed.reason)
+  if (!parsed.ok) return reject(opts, parsed.status ?? 400, parsed.reason, parsed.domain)
   const r = recordEvent(parsed.event, { peer: req.socket.remoteAddress, headers: req.headers }, opts.pipeline, opts.sink)
   return r instanceof Promise ? r.then(toReply) : toReply(r)
 }
@@ -116,8 +118,8 @@ function toReply(r: Recorded): Reply {
   }
 }
 
-function reject(opts: IngestOptions, status: number, reason: string): Reply {
-  opts.sink.invalid()
+function reject(opts: IngestOptions, status: number, reason: string, domain?: string): Reply {
+  opts.sink.invalid(domain === undefined ? undefined : opts.pipeline.resolveSite(domain)?.id)
   return { status, body: { error: reason } }
 }
 

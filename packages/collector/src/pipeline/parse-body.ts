@@ -1,8 +1,9 @@
-import { normaliseWireKeys, WireEventSchema, type WireEvent } from '@qa/core'
+import { normaliseWireKeys, WireEventSchema, zodReason, type WireEvent } from '@qa/core'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
-export type ParseResult = { ok: true; event: WireEvent } | { ok: false; reason: string }
+/** A refused input is a 400 unless it names something that does not exist (404). */
+export type ParseResult = { ok: true; event: WireEvent } | { ok: false; status?: 404; reason: string; domain?: string }
 
 /** Bytes to JSON, refusing invalid UTF-8 rather than replacing it. */
 export function parseJson(body: Uint8Array): { ok: true; json: unknown } | { ok: false; reason: string } {
@@ -28,10 +29,12 @@ export function parseEventBody(body: Uint8Array): ParseResult {
 /** A decoded value to a wire event, long field names accepted; the first issue names the field. */
 export function validateEvent(json: unknown): ParseResult {
   const parsed = WireEventSchema.safeParse(normaliseWireKeys(json))
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    const field = issue.path.map(String).join('.') || 'body'
-    return { ok: false, reason: `${field}: ${issue.message}` }
-  }
-  return { ok: true, event: parsed.data }
+  return parsed.success ? { ok: true, event: parsed.data } : { ok: false, reason: zodReason(parsed.error), domain: claimedDomain(json) }
+}
+
+/** The domain an invalid body claims, so its refusal is counted for that site. */
+function claimedDomain(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null) return undefined
+  const d = (json as Record<string, unknown>).d ?? (json as Record<string, unknown>).domain
+  return typeof d === 'string' ? d : undefined
 }

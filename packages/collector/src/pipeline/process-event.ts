@@ -15,7 +15,7 @@ export type DropReason = 'bot' | 'consent' | 'rate_limited'
 export type Outcome =
   | { kind: 'accept'; row: RawHit }
   | { kind: 'drop'; reason: DropReason; siteId: string }
-  | { kind: 'reject'; status: 400 | 403 | 404; reason: string }
+  | { kind: 'reject'; status: 400 | 403 | 404; reason: string; siteId?: string }
 
 export interface RequestContext {
   peer: string | undefined
@@ -38,6 +38,10 @@ export interface PipelineDeps {
   now: () => number
 }
 
+/** Names the setting to change: a page on a new origin (a staging host, an app) is the usual cause. */
+const originRefusal = (site: Site, origin: string): string =>
+  `origin ${origin.slice(0, 200)} is not allowed for site ${site.id}: add it to the site's allowedOrigins`
+
 const header = (h: string | string[] | undefined): string | undefined => (Array.isArray(h) ? h[0] : h)
 
 /**
@@ -49,20 +53,21 @@ const header = (h: string | string[] | undefined): string | undefined => (Array.
 export function processEvent(event: WireEvent, ctx: RequestContext, deps: PipelineDeps): Outcome | Promise<Outcome> {
   const site = deps.resolveSite(event.d)
   if (!site) return { kind: 'reject', status: 404, reason: 'unknown site' }
-  if (!originAllowed(site, header(ctx.headers.origin))) return { kind: 'reject', status: 403, reason: 'origin not allowed for this site' }
+  const origin = header(ctx.headers.origin)
+  if (!originAllowed(site, origin)) return { kind: 'reject', status: 403, reason: originRefusal(site, origin!), siteId: site.id }
   if (deps.honourDnt && refusesTracking(ctx.headers)) return { kind: 'drop', reason: 'consent', siteId: site.id }
   const ua = header(ctx.headers['user-agent'])
   const agent = ua ? deps.parseUserAgent(ua) : undefined
   if (!ua || !agent || agent.bot) return { kind: 'drop', reason: 'bot', siteId: site.id }
 
   const client = clientIp(ctx.peer, header(ctx.headers['x-forwarded-for']), deps.trustedProxies)
-  if (!client) return { kind: 'reject', status: 400, reason: 'no client address' }
+  if (!client) return { kind: 'reject', status: 400, reason: 'no client address', siteId: site.id }
   const { ip } = client
   const truncated = truncateAddress(client.bytes, deps.truncation)
   if (!deps.admit(truncated) || !deps.admitSite(site.id)) return { kind: 'drop', reason: 'rate_limited', siteId: site.id }
 
   const page = parsePageUrl(event.u, deps.queryAllowlist, event.h === true || event.h === 1)
-  if (!page) return { kind: 'reject', status: 400, reason: 'u: not an http(s) URL' }
+  if (!page) return { kind: 'reject', status: 400, reason: 'u: not an http(s) URL', siteId: site.id }
 
   const ts = deps.now()
   const accept = (salt: Buffer): Outcome => {

@@ -8,7 +8,8 @@ export interface IngestSink {
    */
   enqueue(outcome: Extract<Outcome, { kind: 'accept' }>): 'ok' | 'full' | 'closed' | Promise<void>
   dropped(outcome: Extract<Outcome, { kind: 'drop' }>): void
-  invalid(): void
+  /** A refused input; `siteId` when it named a configured site, so the site's maintainers see it. */
+  invalid(siteId?: string): void
 }
 
 export type Recorded =
@@ -31,7 +32,7 @@ const ACCEPTED: Recorded = { kind: 'accepted' }
 function settle(outcome: Outcome, sink: IngestSink): Recorded | Promise<Recorded> {
   switch (outcome.kind) {
     case 'reject':
-      sink.invalid()
+      sink.invalid(outcome.siteId)
       return { kind: 'rejected', status: outcome.status, reason: outcome.reason }
     case 'drop':
       sink.dropped(outcome)

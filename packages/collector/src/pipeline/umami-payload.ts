@@ -1,15 +1,19 @@
-import { WireEventSchema, type UmamiBody, type WireEvent } from '@qa/core'
+import { WireEventSchema, zodReason, type UmamiBody } from '@qa/core'
+import type { ParseResult } from './parse-body.ts'
 
 /**
- * Umami's payload in our wire format: its `url` is a path on `hostname`, `screen` is
- * "WIDTHxHEIGHT", `data` becomes props (flat values only), no name means a pageview.
- * `website` names the site (its id, a domain, or the site's umamiWebsiteId).
+ * Umami's payload in our wire format: its `url` is a path on `hostname` (the site's
+ * first domain when absent, as `@umami/node` sends), `screen` is "WIDTHxHEIGHT", `data`
+ * becomes props (flat values only), no name means a pageview. `website` names the site
+ * (its id, a domain, or the site's umamiWebsiteId); an unknown one is a 404, as an
+ * unknown domain is on /api/event.
  */
-export function umamiToWire(body: UmamiBody, domainOf: (website: string) => string | undefined): { ok: true; event: WireEvent } | { ok: false; reason: string } {
+export function umamiToWire(body: UmamiBody, domainOf: (website: string) => string | undefined): ParseResult {
   const p = body.payload
   const domain = domainOf(p.website)
-  if (!domain) return { ok: false, reason: 'payload.website: unknown website' }
-  const url = /^https?:\/\//i.test(p.url) ? p.url : `https://${p.hostname}${p.url.startsWith('/') ? '' : '/'}${p.url}`
+  if (!domain) return { ok: false, status: 404, reason: 'unknown site' }
+  const path = p.url ?? '/'
+  const url = /^https?:\/\//i.test(path) ? path : `https://${p.hostname ?? domain}${path.startsWith('/') ? '' : '/'}${path}`
   const props = p.data ? Object.fromEntries(Object.entries(p.data).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))) : undefined
   const parsed = WireEventSchema.safeParse({
     n: p.name ?? 'pageview',
@@ -19,9 +23,5 @@ export function umamiToWire(body: UmamiBody, domainOf: (website: string) => stri
     w: p.screen ? Number(p.screen.split('x')[0]) : null,
     p: props,
   })
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    return { ok: false, reason: `payload: ${issue.path.join('.') || 'body'}: ${issue.message}` }
-  }
-  return { ok: true, event: parsed.data }
+  return parsed.success ? { ok: true, event: parsed.data } : { ok: false, reason: zodReason(parsed.error, 'body', 'payload: '), domain }
 }

@@ -1,4 +1,3 @@
-import { WireEventSchema } from '@qa/core'
 import type { Collector, RecordResult } from '../collector.ts'
 
 export interface ServerHit {
@@ -25,14 +24,9 @@ export interface ServerHit {
  */
 export function serverTracker(collector: Collector): (hit: ServerHit) => Promise<RecordResult> {
   return async (hit) => {
-    const event = WireEventSchema.safeParse({ n: hit.name ?? 'pageview', u: hit.url, d: hit.domain, r: hit.referrer ?? null, p: hit.props })
-    if (!event.success) {
-      const issue = event.error.issues[0]!
-      return { status: 'rejected', reason: `${issue.path.join('.') || 'hit'}: ${issue.message}` }
-    }
     const headers: Record<string, string> = { 'user-agent': hit.userAgent }
     if (hit.acceptLanguage) headers['accept-language'] = hit.acceptLanguage
     if (hit.doNotTrack) headers.dnt = '1'
-    return collector.record(event.data, { peer: hit.ip, headers })
+    return collector.record({ n: hit.name ?? 'pageview', u: hit.url, d: hit.domain, r: hit.referrer ?? null, p: hit.props }, { peer: hit.ip, headers })
   }
 }

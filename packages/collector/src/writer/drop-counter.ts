@@ -14,15 +14,17 @@ export class DropCounter {
     private readonly now: () => number,
   ) {}
 
-  count(siteId: string, reason: DropReason): void {
+  count(siteId: string, reason: DropReason | 'invalid'): void {
     this.totals[reason]++
     const minute = Math.floor(this.now() / 60_000) * 60
     const key = `${siteId}\u0000${minute}\u0000${reason}`
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
   }
 
-  countInvalid(): void {
-    this.totals.invalid++
+  /** An invalid event is counted per site when it names a configured one. */
+  countInvalid(siteId: string | undefined): void {
+    if (siteId === undefined) this.totals.invalid++
+    else this.count(siteId, 'invalid')
   }
 
   async flush(): Promise<void> {

@@ -25,10 +25,18 @@ const props = z.preprocess((v) => {
   }
 }, propsObject)
 
+/** A number clamped into [min, max]: clients measure with clocks and layouts that overshoot. */
+const clamped = (min: number, max: number) =>
+  z
+    .number()
+    .finite()
+    .transform((n) => Math.min(max, Math.max(min, Math.round(n))))
+
 /**
- * The tracker wire format: the body of Plausible's Events API (n, u, d, r, w, h, p,
- * plus its engagement fields e and sd), so existing snippets can point here.
- * Long names (name, url, domain, referrer, props, screen_width) are accepted too.
+ * The tracker wire format: the body of Plausible's Events API as its trackers send it
+ * (n, v, u, d, r, w, h, p or m, i, $, and the engagement fields e and sd), so existing
+ * snippets can point here. Long names (name, url, domain, referrer, props,
+ * screen_width) are accepted too. Strict: a misspelt field is refused by name.
  */
 export const WireEventSchema = z.strictObject({
   n: z.string().trim().min(1).max(120),
@@ -38,10 +46,12 @@ export const WireEventSchema = z.strictObject({
   w: z.number().int().min(0).max(100_000).nullish(),
   h: z.union([z.boolean(), z.literal(0), z.literal(1)]).nullish(),
   p: props.nullish(),
-  /** Engagement time in ms (engagement events). */
-  e: z.number().int().min(0).max(86_400_000).nullish(),
-  /** Scroll depth in percent (engagement events). */
-  sd: z.number().int().min(0).max(100).nullish(),
+  /** Engagement time in ms (engagement events), at most a day. */
+  e: clamped(0, 86_400_000).nullish(),
+  /** Scroll depth in percent (engagement events); a page that shrank while read overshoots 100. */
+  sd: clamped(0, 100).nullish(),
+  /** The tracker's version (Plausible's `v`); accepted and ignored. */
+  v: z.union([z.number(), z.string().max(40)]).nullish(),
   /** Plausible's interactive flag; accepted and ignored. */
   i: z.boolean().nullish(),
   /** Plausible's revenue object; accepted, not stored yet. */
@@ -63,6 +73,9 @@ const LONG_NAMES: Record<string, string> = {
   interactive: 'i',
   revenue: '$',
 }
+
+/** Every field name the wire format accepts, short and long: compatibility tests check what real clients send against it. */
+export const WIRE_FIELDS: ReadonlySet<string> = new Set([...Object.keys(WireEventSchema.shape), ...Object.keys(LONG_NAMES)])
 
 /** Maps long field names to the short ones before validation. */
 export function normaliseWireKeys(body: unknown): unknown {

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod'
-import { resolveSite, type Clock, type Config, type Logger, type Site } from '@qa/core'
+import { resolveSite, zodReason, type Clock, type Config, type Logger, type Site } from '@qa/core'
 import type { AuthStore } from '../auth/auth-store.ts'
 import { RoleSchema } from '../auth/auth-store.ts'
 import { LoginLimiter, Sessions } from '../auth/sessions.ts'
-import { BreakdownParamsSchema, StatsParamsSchema, type StatsParams } from '../stats/params.ts'
+import { BreakdownParamsSchema, EventQuerySchema, PropertyQuerySchema, StatsParamsSchema, type StatsParams } from '../stats/params.ts'
 import { StatsError, type StatsService } from '../stats/stats-service.ts'
 import { toCsv } from '../stats/csv.ts'
 import type { PrivacyService } from '../stats/privacy-service.ts'
@@ -90,7 +90,7 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     const p = principalOf(req) as { kind: string; username: string }
     if (p.kind !== 'session') return void res.status(403).json({ error: 'change passwords from a logged-in session' })
     const body = z.object({ current: z.string().min(1).max(200), next: z.string().min(12, 'at least 12 characters').max(200) }).safeParse(req.body)
-    if (!body.success) return void res.status(400).json({ error: `next: ${body.error.issues[0]!.message}` })
+    if (!body.success) return void res.status(400).json({ error: zodReason(body.error) })
     if (!(await auth.verify(p.username, body.data.current))) return void res.status(403).json({ error: 'current password is wrong' })
     await auth.changePassword(p.username, body.data.next)
     res.json({ changed: true })
@@ -126,10 +126,7 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     (handler: (site: Site, p: StatsParams, req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response, next: NextFunction) => {
       if (!principalOf(req)) return refuse(req, res)
       const parsed = StatsParamsSchema.safeParse(req.query)
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!
-        return void res.status(400).json({ error: `${issue.path.join('.') || 'query'}: ${issue.message}` })
-      }
+      if (!parsed.success) return void res.status(400).json({ error: zodReason(parsed.error, 'query') })
       const site = visibleSites(req).find((s) => s.id === parsed.data.site)
       // A share link's other sites and unknown sites look the same: not found.
       if (!site) return void res.status(404).json({ error: 'unknown site' })
@@ -159,6 +156,26 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
       res.type('text/csv').set('Content-Disposition', `attachment; filename="${site.id}-${dim.data.dimension}.csv"`).send(toCsv(rows))
     }),
   )
+  app.get(
+    '/api/stats/breakdown',
+    withStats(async (site, p, req, res) => {
+      const q = PropertyQuerySchema.safeParse(req.query)
+      if (!q.success) return void res.status(400).json({ error: zodReason(q.error, 'query') })
+      if (q.data.kind === 'dimension') return void res.json(await stats.breakdown(site, q.data.dimension, p, clock.now(), shareK(req)))
+      if (p.filter) return void res.status(400).json({ error: 'filter: property breakdowns are per event and cannot be filtered' })
+      res.json(await stats.propertyBreakdown(site, q.data.event, q.data.key, p, clock.now(), shareK(req)))
+    }),
+  )
+  app.get(
+    '/api/stats/properties',
+    withStats(async (site, p, req, res) => {
+      const q = EventQuerySchema.safeParse(req.query)
+      if (!q.success) return void res.status(400).json({ error: zodReason(q.error, 'query') })
+      res.json(await stats.propertyKeys(site, q.data.event, p, clock.now()))
+    }),
+  )
+  // Operational counts for the site's maintainers, not for the audience of a share link.
+  app.get('/api/stats/drops', requireUser, withStats(async (site, p, _req, res) => void res.json(await stats.drops(site, p, clock.now()))))
 
   app.get('/api/privacy', requireUser, async (_req, res) => void res.json(await privacy.report(config)))
 

@@ -46,3 +46,32 @@ export function parseFilter(filter: string | undefined): { dimension: string; va
   const i = filter.indexOf(':')
   return { dimension: filter.slice(0, i), value: filter.slice(i + 1) }
 }
+
+const PROP_PREFIX = 'event:props:'
+
+/**
+ * `/api/stats/breakdown?property=`: a dimension by name, or one property of a custom
+ * event (`event:props:plan` with `event=Signup`), as Plausible's Stats API names them.
+ */
+export const PropertyQuerySchema = z
+  .object({
+    property: z.string().min(1).max(PROP_PREFIX.length + 300),
+    event: z.string().min(1).max(120).optional(),
+  })
+  .transform((q, ctx) => {
+    if (q.property.startsWith(PROP_PREFIX) && q.property.length > PROP_PREFIX.length) {
+      if (q.event === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['event'], message: 'a property breakdown names its custom event (event=NAME)' })
+        return z.NEVER
+      }
+      return { kind: 'prop' as const, event: q.event, key: q.property.slice(PROP_PREFIX.length) }
+    }
+    const dimension = DIMENSIONS.find((d) => d === q.property)
+    if (!dimension) {
+      ctx.addIssue({ code: 'custom', path: ['property'], message: `a dimension (${DIMENSIONS.join(', ')}) or ${PROP_PREFIX}KEY` })
+      return z.NEVER
+    }
+    return { kind: 'dimension' as const, dimension }
+  })
+
+export const EventQuerySchema = z.object({ event: z.string().min(1).max(120) })

@@ -21,6 +21,17 @@ export interface BreakdownRow extends Totals {
   value: string
 }
 
+export interface PropertyRow {
+  value: string
+  visitors: number
+  events: number
+}
+
+/** Events the collector refused, per site-local day: counts only, from ingest_drops. */
+export type DropCounts = Record<DropKind, number>
+export const DROP_KINDS = ['bot', 'consent', 'rate_limited', 'invalid'] as const
+export type DropKind = (typeof DROP_KINDS)[number]
+
 export class StatsError extends Error {
   override name = 'StatsError'
 }
@@ -36,7 +47,7 @@ const QUERY_LIMIT_ERRORS: Record<string, string> = {
 const COLUMNS = {
   breakdown: 'site_id, filter_dimension, filter_value, dimension, value, visitors, visits, pageviews, bounces, duration_s',
   totals: 'site_id, visitors, visits, pageviews, bounces, duration_s',
-  events: 'site_id, kind, event, prop_key, visitors, events',
+  events: 'site_id, kind, event, prop_key, prop_value, visitors, events',
 }
 
 /**
@@ -200,6 +211,61 @@ export class StatsService {
       { ...rangeParams(site, range), kind, limit: p.limit },
     )
     return rows.map((r) => ({ name: r.name, visitors: Number(r.visitors), events: Number(r.events) }))
+  }
+
+  /** The property keys a custom event was sent with over the range, most used first. */
+  async propertyKeys(site: Site, event: string, p: StatsParams, now: number): Promise<{ key: string; events: number }[]> {
+    const range = periodRange(p, now, site.timezone)
+    const rows = await this.rows<{ key: string; events: string }>(
+      `SELECT prop_key AS key, sum(events) AS events FROM ${spanning('events')}
+       WHERE kind = 'event' AND event = {event:String} AND prop_key != ''
+       GROUP BY key ORDER BY sum(events) DESC, key LIMIT {limit:UInt32}`,
+      { ...rangeParams(site, range), event, limit: p.limit },
+    )
+    return rows.map((r) => ({ key: r.key, events: Number(r.events) }))
+  }
+
+  /**
+   * The values of one property of a custom event. Values under k on a day were folded
+   * into "(other)" by the rollup; with `minGroupSize` (share links) values with fewer
+   * visitors over the range fold as well, as in any breakdown.
+   */
+  async propertyBreakdown(site: Site, event: string, key: string, p: StatsParams, now: number, minGroupSize = 1): Promise<PropertyRow[]> {
+    const range = periodRange(p, now, site.timezone)
+    const rows = await this.rows<{ v: string; visitors: string; events: string }>(
+      `SELECT if(visitors < {k:UInt32}, '(other)', value) AS v, sum(visitors) AS visitors, sum(events) AS events
+       FROM (
+         SELECT prop_value AS value, sum(visitors) AS visitors, sum(events) AS events FROM ${spanning('events')}
+         WHERE kind = 'event' AND event = {event:String} AND prop_key = {key:String}
+         GROUP BY value
+       )
+       GROUP BY v ORDER BY sum(visitors) DESC, v LIMIT {limit:UInt32}`,
+      { ...rangeParams(site, range), event, key, k: minGroupSize, limit: p.limit },
+    )
+    return rows.map((r) => ({ value: r.v, visitors: Number(r.visitors), events: Number(r.events) }))
+  }
+
+  /** Refused events per day of the range (days without any are left out), and their totals. */
+  async drops(site: Site, p: StatsParams, now: number): Promise<{ days: ({ day: string } & DropCounts)[]; totals: DropCounts }> {
+    const range = periodRange(p, now, site.timezone)
+    const rows = await this.rows<{ day: string; reason: string; events: string }>(
+      `SELECT toString(toDate(minute, {tz:String})) AS day, reason, sum(events) AS events FROM ingest_drops
+       WHERE site_id = {site:String} AND minute >= toDateTime({start:UInt32}, 'UTC') AND minute < toDateTime({end:UInt32}, 'UTC')
+       GROUP BY day, reason ORDER BY day`,
+      { site: site.id, tz: site.timezone, start: startOfSiteDay(range.from, site.timezone) / 1000, end: endOfSiteDay(range.to, site.timezone) / 1000 },
+    )
+    const zero = (): DropCounts => Object.fromEntries(DROP_KINDS.map((k) => [k, 0])) as DropCounts
+    const byDay = new Map<string, { day: string } & DropCounts>()
+    const totals = zero()
+    for (const r of rows) {
+      const kind = r.reason as DropKind
+      if (!DROP_KINDS.includes(kind)) continue
+      const day = byDay.get(r.day) ?? { day: r.day, ...zero() }
+      day[kind] += Number(r.events)
+      totals[kind] += Number(r.events)
+      byDay.set(r.day, day)
+    }
+    return { days: [...byDay.values()], totals }
   }
 
   async current(site: Site, now: number): Promise<number> {
