@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { dirname, extname, join, normalize } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import umami from '@umami/node'
+import { Umami } from '@umami/node'
 import { createLogger, manualClock, UMAMI_PAYLOAD_FIELDS, WIRE_FIELDS } from '@qa/core'
 import { Aggregator } from '@qa/aggregator'
 import { launchChromium } from '../support/browser.ts'
@@ -159,6 +159,8 @@ describe('the real client packages, pointed at the collector', () => {
       return realFetch(input, init)
     }
     try {
+      // The package's default export is an instance of this class; its types reach TypeScript only through the class.
+      const umami = new Umami()
       umami.init({ websiteId: UMAMI_WEBSITE, hostUrl: c.url })
       expect((await umami.track({ url: '/home' })).status).toBe(202)
       expect((await umami.track('Signup', { plan: 'team' })).status).toBe(202)

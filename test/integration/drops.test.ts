@@ -39,7 +39,7 @@ describe('what the collector refuses, per day, for the maintainers', () => {
     const res = await admin.get('/api/stats/drops?site=test&period=7d')
     expect(res.status).toBe(200)
     const drops = (await res.json()) as { days: { day: string }[]; totals: Record<string, number> }
-    expect(drops.totals).toEqual({ bot: 1, consent: 2, rate_limited: 1, invalid: 4 })
+    expect(drops.totals).toEqual({ bot: 1, consent: 2, rate_limited: 1, invalid: 4, late: 0 })
     expect(drops.days).toHaveLength(1)
     expect(drops.days[0]).toMatchObject({ bot: 1, consent: 2, rate_limited: 1, invalid: 4 })
   })

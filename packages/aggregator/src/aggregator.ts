@@ -3,7 +3,7 @@ import { SaltStore, tryAcquireLease, type LeaseHolder, type Store } from '@qa/st
 import { isVisitDimension } from './rollup/dimensions.ts'
 import { rollupDay, type RollupSettings } from './rollup/rollup-day.ts'
 import { rollupMonth } from './rollup/rollup-month.ts'
-import { logRollup, planRollups, type PlannedDay } from './rollup/rollup-plan.ts'
+import { decideRollups, logRollup, planOf, type PlannedDay, type RollupDecision } from './rollup/rollup-plan.ts'
 import { rollupRealtime } from './rollup/realtime.ts'
 import { purgeRaw, type PurgedPartition } from './retention/purge.ts'
 import { ensureRawTtl } from './retention/raw-ttl.ts'
@@ -106,8 +106,17 @@ export class Aggregator {
     return this.waiting(() => this.rollupNow(request), wait)
   }
 
+  /** What a rollup would do now with each site-day holding raw rows, and why: read-only, no lease. */
+  rollupDecisions(request: Pick<RollupRequest, 'days' | 'force'> = {}): Promise<RollupDecision[]> {
+    return decideRollups(this.store.client, this.sites, this.clock.now(), this.closeAfterMs, request)
+  }
+
   purge(dryRun = false, wait: WaitOptions = {}): Promise<PurgedPartition[]> {
     return this.waiting(() => this.purgeNow(dryRun), wait)
+  }
+
+  private get closeAfterMs(): number {
+    return this.config.retention.closeAfterMinutes * 60_000
   }
 
   private maintainSaltsNow(): Promise<SaltChanges> {
@@ -115,8 +124,7 @@ export class Aggregator {
   }
 
   private async rollupNow(request: RollupRequest): Promise<TickResult['rolledUp']> {
-    const now = this.clock.now()
-    const plan = await planRollups(this.store.client, this.sites, now, this.config.retention.closeAfterMinutes * 60_000, request)
+    const plan = planOf(await this.rollupDecisions(request))
     const done: TickResult['rolledUp'] = []
     for (const [i, day] of plan.entries()) {
       await this.rollupOne(day)

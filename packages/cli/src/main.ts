@@ -12,34 +12,19 @@ import { startDashboardRole } from './roles/dashboard-role.ts'
 import { serveRole } from './roles/role-process.ts'
 import { userCommand } from './commands/users.ts'
 import { importCommand } from './commands/import.ts'
-
-const USAGE = `usage: qa <command> [options]
-  start                       the store, collector, aggregator, dashboard and demo page, supervised (pnpm start)
-  store                       the bundled ClickHouse store on DATA_DIR, serving HTTP on 127.0.0.1:STORE_PORT
-  collector                   the collector (COLLECTOR_PROCESSES processes sharing its port)
-  aggregator                  the aggregator's schedule: salts, rollups, purges
-  dashboard                   the dashboard (stats API and web UI)
-  user add NAME [--role admin|viewer]
-                              create or reset a dashboard user; prints its password once
-  migrate [--dry-run]         apply (or list) pending schema migrations
-  rollup [--day D]... [--from D --to D] [--force]
-                              roll raw hits into aggregates now
-  purge [--dry-run]           drop raw partitions that are rolled up or past the raw TTL
-  salts                       create due salts, destroy expired ones, list those alive
-  audit [--json] [--probe-ip ADDR]...
-                              check the privacy invariants on the live store (exit 1 on failure)
-  inventory                   print the data inventory (Markdown) from the configuration
-  import plausible FILE.zip --site ID [--dry-run]
-                              import historical aggregates from a Plausible CSV export
-  ddl cluster | ddl dashboard-user [--apply]
-                              server-mode DDL: ON CLUSTER tables, the dashboard's read-only user
-exit codes: 0 ok, 1 failed (audit violation or error), 2 usage, 78 configuration`
+import { commandHelp, usage, wantsHelp } from './usage.ts'
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv
-  if (!command || command === 'help' || command === '--help') {
-    process.stdout.write(`${USAGE}\n`)
+  if (!command || command === '--help' || command === '-h' || (command === 'help' && !args[0])) {
+    process.stdout.write(`${usage()}\n`)
     return command ? 0 : 2
+  }
+  if (command === 'help' || wantsHelp(args)) {
+    const help = commandHelp(command === 'help' ? args[0]! : command)
+    if (!help) return unknownCommand(command === 'help' ? args[0]! : command)
+    process.stdout.write(`${help}\n`)
+    return 0
   }
   // Roles read their configuration themselves: from the parent when supervised.
   switch (command) {
@@ -75,9 +60,13 @@ async function main(argv: string[]): Promise<number> {
     case 'ddl':
       return ddlCommand(config, args)
     default:
-      process.stderr.write(`unknown command ${command}\n${USAGE}\n`)
-      return 2
+      return unknownCommand(command)
   }
+}
+
+function unknownCommand(command: string): number {
+  process.stderr.write(`unknown command ${command}\n${usage()}\n`)
+  return 2
 }
 
 main(process.argv.slice(2)).then(
@@ -87,7 +76,7 @@ main(process.argv.slice(2)).then(
   },
   (err: Error & { code?: string }) => {
     if (err.code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${err.message}\n`)
+      process.stderr.write(`${err.message}\nsee: qa ${process.argv[2]} --help\n`)
       process.exit(2)
     }
     const expected = err instanceof ConfigError || err instanceof MigrationError || err instanceof StoreError || err instanceof LeaseBusyError

@@ -66,6 +66,10 @@ describe('qa CLI', () => {
     rollupMs = Math.max(...[...r.stderr.matchAll(/"ms":(\d+)/g)].map((m) => Number(m[1])))
     reference = await withStore(aggregateSnapshot)
     expect(reference).toContain('agg_totals_daily')
+    const again = await qa(['rollup'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toMatch(/^nothing to roll up:\n {2}\d+ site-days? (already rolled up, with no raw hit since|closed)/)
+    expect(again.stdout).toMatch(/qa rollup --force|closed: rolled up for the last time/)
   })
 
   it('ends with identical aggregates after being killed in the middle of a rollup and restarted', async () => {
@@ -114,9 +118,15 @@ describe('qa CLI', () => {
   })
 
   it('purges in a dry run without dropping, prints the inventory, and refuses bad usage with exit 2', async () => {
+    const rawRows = () => withStore(async (s) => (await (await s.client.query({ query: 'SELECT count() AS n FROM raw_hits', format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n)
+    // A hit three days old is past the raw TTL (48 h): its partition is due.
+    const old = generateDay({ siteId: 'test.example', dayStartMs: Date.now() - 72 * H, visitors: 1, seed: 9 }).rows.slice(0, 1)
+    await withStore((s) => s.client.insert({ table: 'raw_hits', values: old, format: 'JSONEachRow' }))
+    const before = await rawRows()
     const dry = await qa(['purge', '--dry-run'])
     expect(dry.code).toBe(0)
-    expect(dry.stdout).toMatch(/nothing to purge|would drop/)
+    expect(dry.stdout).toMatch(/would drop raw partition \S+: \d+ rows \(ttl/)
+    expect(await rawRows()).toBe(before)
     const inventory = await qa(['inventory'])
     expect(inventory.stdout).toContain('| `visitor_id` |')
     expect((await qa(['rollup', '--day', 'yesterday'])).code).toBe(2)

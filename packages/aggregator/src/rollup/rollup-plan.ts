@@ -56,32 +56,52 @@ export async function rawDays(client: ClickHouseClient, site: Site): Promise<Map
   return new Map(rows.map((r) => [r.day, { rows: Number(r.n), readUntil: Number(r.read_until) }]))
 }
 
+/** Why a site-day with raw rows is, or is not, rolled up now. */
+export type RollupDecision =
+  | { due: true; site: Site; day: string; rawRows: number; readUntil: number; close: boolean }
+  | { due: false; site: Site; day: string; why: 'closed' | 'unchanged' | 'backoff'; lastAt: number }
+
 /**
  * Which site-days need a rollup: those whose raw row count changed since their last
  * rollup, and those whose day has ended (plus the close delay) and are not yet closed.
  * Closed days are never recomputed: their raw rows may already be gone, and rows that
- * arrive for them later are late (counted at purge, never aggregated).
+ * arrive for them later are late (counted at purge, never aggregated). `force`
+ * recomputes open days whose rows did not change.
  */
-export async function planRollups(
+export async function decideRollups(
   client: ClickHouseClient,
   sites: readonly Site[],
   now: number,
   closeAfterMs: number,
   only?: { days?: ReadonlySet<string>; force?: boolean },
-): Promise<PlannedDay[]> {
+): Promise<RollupDecision[]> {
   const ledger = await readLedger(client)
-  const byDay = new Map<string, PlannedDay>()
+  const decisions: RollupDecision[] = []
   for (const site of sites) {
     for (const [day, { rows: rawRows, readUntil }] of await rawDays(client, site)) {
       if (only?.days && !only.days.has(day)) continue
       const last = ledger.get(`${site.id}|${day}`)
-      if (last?.closed) continue
+      if (last?.closed) {
+        decisions.push({ due: false, site, day, why: 'closed', lastAt: last.at })
+        continue
+      }
       const close = now >= endOfSiteDay(day, site.timezone) + closeAfterMs
-      if (!only?.force && last && !close && (last.rawRows === rawRows || now - last.at < OPEN_DAY_BACKOFF * last.durationMs)) continue
-      const planned = byDay.get(day) ?? { day, sites: [] }
-      planned.sites.push({ site, rawRows, readUntil, close })
-      byDay.set(day, planned)
+      if (!only?.force && last && !close && last.rawRows === rawRows) decisions.push({ due: false, site, day, why: 'unchanged', lastAt: last.at })
+      else if (!only?.force && last && !close && now - last.at < OPEN_DAY_BACKOFF * last.durationMs) decisions.push({ due: false, site, day, why: 'backoff', lastAt: last.at })
+      else decisions.push({ due: true, site, day, rawRows, readUntil, close })
     }
+  }
+  return decisions
+}
+
+/** The site-days due, grouped by day, oldest first. */
+export function planOf(decisions: readonly RollupDecision[]): PlannedDay[] {
+  const byDay = new Map<string, PlannedDay>()
+  for (const d of decisions) {
+    if (!d.due) continue
+    const planned = byDay.get(d.day) ?? { day: d.day, sites: [] }
+    planned.sites.push({ site: d.site, rawRows: d.rawRows, readUntil: d.readUntil, close: d.close })
+    byDay.set(d.day, planned)
   }
   return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day))
 }

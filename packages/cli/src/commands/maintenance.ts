@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { SingleBar } from 'cli-progress'
 import { createLogger, systemClock, type Config } from '@qa/core'
 import { migrate, SaltStore } from '@qa/store'
-import { AGGREGATOR_TAG, Aggregator, type WaitOptions } from '@qa/aggregator'
+import { AGGREGATOR_TAG, Aggregator, OPEN_DAY_BACKOFF, type RollupDecision, type WaitOptions } from '@qa/aggregator'
 import { withStore } from '../store-access.ts'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
@@ -63,9 +63,33 @@ export async function rollupCommand(config: Config, args: string[]): Promise<num
       },
     }, waitNotice())
     if (started) bar.stop()
-    out(done.length === 0 ? 'nothing to roll up' : done.map((d) => `${d.day}: ${d.sites.join(', ')}${d.closed.length ? ` (closed: ${d.closed.join(', ')})` : ''}`).join('\n'))
+    if (done.length > 0) out(done.map((d) => `${d.day}: ${d.sites.join(', ')}${d.closed.length ? ` (closed: ${d.closed.join(', ')})` : ''}`).join('\n'))
+    else out(whyNothingToRollUp(await aggregator.rollupDecisions({ ...(days ? { days } : {}), force: values.force ?? false }), days !== undefined))
     return 0
   }, AGGREGATOR_WORK)
+}
+
+const utcMinute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+
+/** "Nothing to roll up", with the reason for each kind of site-day left as it is, and what to do about it. */
+export function whyNothingToRollUp(decisions: readonly RollupDecision[], someDays: boolean): string {
+  if (decisions.length === 0) {
+    return someDays
+      ? 'nothing to roll up: no raw hits for these days (raw hits are purged after their day is closed, and after RAW_TTL_HOURS at the latest)'
+      : 'nothing to roll up: no raw hits in the store (no event has arrived yet, or every day was closed and purged)'
+  }
+  const count = (why: string) => decisions.filter((d) => !d.due && d.why === why)
+  const latest = (ds: readonly RollupDecision[]) => utcMinute(Math.max(...ds.map((d) => (d.due ? 0 : d.lastAt))))
+  const unchanged = count('unchanged')
+  const backoff = count('backoff')
+  const closed = count('closed')
+  const n = (k: number) => `${k} site-day${k === 1 ? '' : 's'}`
+  const lines = ['nothing to roll up:']
+  if (unchanged.length) lines.push(`  ${n(unchanged.length)} already rolled up, with no raw hit since (last rollup ${latest(unchanged)})`)
+  if (backoff.length) lines.push(`  ${n(backoff.length)} rolled up at ${latest(backoff)}: a big open day waits ${OPEN_DAY_BACKOFF} times its last rollup's duration`)
+  if (closed.length) lines.push(`  ${n(closed.length)} closed: rolled up for the last time; hits arriving for a closed day are late (counted at purge, never aggregated)`)
+  if (unchanged.length + backoff.length > 0) lines.push('run qa rollup --force to recompute the open days anyway')
+  return lines.join('\n')
 }
 
 /** qa purge [--dry-run] */

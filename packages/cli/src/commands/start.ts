@@ -1,12 +1,11 @@
 import { createLogger, SiteSchema, type Config } from '@qa/core'
 import { runningStore } from '@qa/store'
 import { demoSite, startDemoServer } from '../demo-site.ts'
-import { onShutdown, firstLoginLine } from '../roles/role-process.ts'
+import { onShutdown } from '../roles/role-process.ts'
+import { startBanner } from './start-banner.ts'
 import { openStore, startConfiguredStore } from '../store-access.ts'
 import { RoleChild } from '../supervisor/role-child.ts'
 import { superviseStore } from '../supervisor/store-supervisor.ts'
-
-const out = (text: string) => process.stdout.write(text)
 
 /**
  * pnpm start: the bundled store process, then the collector, aggregator and dashboard as
@@ -34,28 +33,19 @@ export async function startCommand(config: Config): Promise<number> {
     await stopAll()
     throw err
   }
-  const demo = await startDemoServer(cfg.demo.port, collector.url!)
-  const demoUrl = `http://127.0.0.1:${(demo.address() as { port: number }).port}/`
-  out(
-    [
-      '',
-      `Quiet Analytics is running on ${cfg.clickhouse.url ? `the server ${cfg.clickhouse.url}` : 'the bundled store'}`,
-      `  data directory   ${cfg.dataDir}`,
-      ...(cfg.clickhouse.url ? [] : [`  store            ${store?.current.url ?? 'already running'} (ClickHouse HTTP, 127.0.0.1 only)`]),
-      `  collector        ${collector.url}/api/event (${cfg.collector.processes} process${cfg.collector.processes === 1 ? '' : 'es'})`,
-      `  tracker script   ${collector.url}/script.js`,
-      `  demo page        ${demoUrl}`,
-      `  sites            ${cfg.sites.map((s) => s.domains.join(',')).join(' ')}`,
-      `  aggregator       rollups every ${cfg.aggregation.rollupIntervalMs / 1000} s, raw TTL ${cfg.retention.rawTtlHours} h`,
-      `  dashboard        ${dashboard.url}/`,
-      ...(dashboard.firstAdminPassword ? [firstLoginLine(dashboard.firstAdminPassword)] : []),
-      '',
-      'Press Ctrl-C to stop (buffered events are flushed first).',
-      '',
-    ].join('\n'),
+  // The demo page sends to the demo site only: with sites configured it would collect nothing.
+  const demo = config.sites.length === 0 ? await startDemoServer(cfg.demo.port, collector.url!) : undefined
+  process.stdout.write(
+    startBanner(cfg, {
+      store: cfg.clickhouse.url ? undefined : (store?.current.url ?? 'already running'),
+      collector: collector.url!,
+      dashboard: dashboard.url!,
+      demo: demo && `http://127.0.0.1:${(demo.address() as { port: number }).port}/`,
+      firstAdminPassword: dashboard.firstAdminPassword,
+    }),
   )
   onShutdown(async () => {
-    demo.close()
+    demo?.close()
     await stopAll()
   })
   return -1
