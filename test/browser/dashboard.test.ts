@@ -28,6 +28,16 @@ beforeAll(async () => {
   t2 = generateDay({ siteId: 'test', dayStartMs: Date.parse(`${DAY2}T00:00:00Z`), visitors: 200, seed: 32 })
   await store.client.insert({ table: 'raw_hits', values: [...t1.rows, ...t2.rows], format: 'JSONEachRow' })
   await new Aggregator(config, store, createLogger('silent'), manualClock(Date.parse('2026-11-21T10:00:00Z'))).rollup()
+  const minute = (iso: string) => Date.parse(iso) / 1000
+  await store.client.insert({
+    table: 'ingest_drops',
+    values: [
+      { minute: minute(`${DAY2}T10:00:00Z`), site_id: 'test', reason: 'bot', events: 7 },
+      { minute: minute(`${DAY2}T11:00:00Z`), site_id: 'test', reason: 'invalid', events: 2 },
+      { minute: minute(`${DAY1}T09:00:00Z`), site_id: 'test', reason: 'consent', events: 3 },
+    ],
+    format: 'JSONEachRow',
+  })
   dash = await startTestDashboard(config, store, Date.parse(`${DAY2}T23:00:00Z`))
   password = await dash.auth.addUser('admin', 'admin')
   browser = await launchChromium()
@@ -75,6 +85,39 @@ describe('dashboard in headless Chromium', () => {
     const csv = readFileSync((await download.path())!, 'utf8')
     expect(csv.split('\r\n')[0]).toBe('value,visitors,visits,pageviews,views_per_visit,bounce_rate,visit_duration')
     expect(csv.split('\r\n').length).toBeGreaterThan(2)
+  })
+
+  it("names countries in the reader's language, keeps the codes in the API, and opens a custom event's properties", async () => {
+    await page.goto(`${dash.url}/?site=test&period=today`)
+    const germany = page.locator('#panels tr.row[data-value="DE"] td').first()
+    await expect.poll(() => germany.textContent()).toBe('Germany')
+    expect(await germany.getAttribute('title')).toBe('DE')
+    await page.getByRole('tab', { name: 'Custom events' }).click()
+    await page.locator('#panels tr[data-event="Signup"]').click()
+    const signups = t2.rows.filter((r) => r.name === 'Signup' && r.props.plan === 'pro')
+    const pro = page.locator('#panels table[data-property="plan"] tr[data-value="pro"] td')
+    await expect.poll(() => pro.nth(1).textContent()).toBe(String(new Set(signups.map((r) => r.visitor_id)).size))
+    expect(await pro.nth(2).textContent()).toBe(String(signups.length))
+    await page.screenshot({ path: `${OUT}dashboard-properties.png`, fullPage: true })
+
+    const german = await browser.newContext({ locale: 'de-DE', viewport: { width: 1280, height: 1000 } })
+    const de = await german.newPage()
+    await de.goto(`${dash.url}/?site=test&period=today`)
+    await de.fill('#username', 'admin')
+    await de.fill('#password', 'a-long-new-password')
+    await de.click('#login button[type=submit]')
+    await expect.poll(() => de.locator('#panels tr.row[data-value="DE"] td').first().textContent()).toBe('Deutschland')
+    await german.close()
+  })
+
+  it('shows per day the events it did not count, bots included', async () => {
+    await page.goto(`${dash.url}/?site=test&period=7d`)
+    const cell = (day: string, kind: string) => page.locator(`#drops-table tr[data-day="${day}"] td[data-kind="${kind}"]`)
+    await expect.poll(() => cell(DAY2, 'bot').textContent()).toBe('7')
+    expect(await cell(DAY2, 'invalid').textContent()).toBe('2')
+    expect(await cell(DAY1, 'consent').textContent()).toBe('3')
+    expect(await page.locator('#drops-table tr.total th[data-kind="bot"]').textContent()).toBe('7')
+    await page.locator('#drops').screenshot({ path: `${OUT}dashboard-drops.png` })
   })
 
   it('is keyboard accessible and has a dark mode', async () => {

@@ -42,6 +42,13 @@
     if (!res.ok) throw Object.assign(new Error(body.error || res.statusText), { status: res.status })
     return body
   }
+  // Countries travel as ISO codes (API, CSV); people read names, in their own language.
+  const regionNames = (() => { try { return new Intl.DisplayNames(navigator.languages, { type: 'region' }) } catch { return undefined } })()
+  const countryName = (code) => { try { return (regionNames && regionNames.of(code)) || code } catch { return code } }
+  const label = (dim, value) => {
+    if (!value) return dim === 'source' ? 'Direct / None' : '(none)'
+    return dim === 'country' && /^[A-Z]{2}$/.test(value) ? countryName(value) : value
+  }
   const fmt = (m, v) => m === 'bounce_rate' ? `${v}%` : m === 'visit_duration' ? `${Math.floor(v / 60)}m ${Math.round(v % 60)}s` : Number(v).toLocaleString()
   const el = (tag, attrs, ...children) => {
     const e = document.createElement(tag)
@@ -125,6 +132,7 @@
     renderTopline()
     renderChart()
     renderPanels()
+    renderDrops()
   }
 
   async function renderTopline() {
@@ -179,14 +187,22 @@
     if (dim === 'goals' || dim === 'events') {
       const rows = await api(`/api/stats/${dim}?${query({ limit: 10 })}`)
       table = el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Name'), el('th', { class: 'num' }, 'Visitors'), el('th', { class: 'num' }, 'Events'))),
-        el('tbody', {}, ...rows.map((r) => el('tr', {}, el('td', {}, r.name), el('td', { class: 'num' }, fmt('visitors', r.visitors)), el('td', { class: 'num' }, fmt('visitors', r.events))))))
+        el('tbody', {}, ...rows.map((r) => {
+          const tr = el('tr', dim === 'events' ? { class: 'row', tabindex: '0', 'data-event': r.name, title: `Properties of ${r.name}` } : {},
+            el('td', {}, r.name), el('td', { class: 'num' }, fmt('visitors', r.visitors)), el('td', { class: 'num' }, fmt('visitors', r.events)))
+          if (dim === 'events') {
+            tr.onclick = () => showProperties(panel, r.name)
+            tr.onkeydown = (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); showProperties(panel, r.name) } }
+          }
+          return tr
+        })))
     } else {
       const rows = await api(`/api/stats/breakdown/${dim}?${query({ limit: 10 })}`)
       const max = Math.max(1, ...rows.map((r) => r.visitors))
       table = el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Value'), el('th', { class: 'num' }, 'Visitors'), el('th', { class: 'num' }, dim === 'page' ? 'Pageviews' : 'Visits'))),
         el('tbody', {}, ...rows.map((r) => {
           const tr = el('tr', { class: 'row', tabindex: '0', 'data-value': r.value, title: `Filter by ${dim} = ${r.value || '(none)'}` },
-            el('td', {}, r.value || (dim === 'source' ? 'Direct / None' : '(none)')),
+            el('td', dim === 'country' && r.value ? { title: r.value } : {}, label(dim, r.value)),
             el('td', { class: 'num' }, fmt('visitors', r.visitors)),
             el('td', { class: 'num' }, fmt('visits', dim === 'page' ? r.pageviews : r.visits)))
           tr.style.backgroundImage = `linear-gradient(to right, var(--bar) ${(100 * r.visitors) / max}%, transparent 0)`
@@ -198,6 +214,53 @@
       heading.append(el('a', { class: 'csv', href: `/api/stats/breakdown/${dim}.csv?${query({ limit: 1000 })}`, download: '' }, 'CSV'))
     }
     panel.box.replaceChildren(heading, table)
+  }
+
+  /** The values of each property a custom event was sent with; folded under k as any breakdown. */
+  async function showProperties(panel, event, key) {
+    // Events are counted per day, not per filter value: property views are never filtered.
+    const unfiltered = (extra) => { const q = query(extra); q.delete('filter'); return q }
+    const keys = await api(`/api/stats/properties?${unfiltered({ event, limit: 20 })}`)
+    const current = key || (keys[0] && keys[0].key)
+    const back = el('button', { type: 'button', class: 'back' }, '← Events')
+    back.onclick = () => showTab(panel, 'events')
+    const tabs = el('span', { class: 'tabs', role: 'tablist' }, ...keys.map((k) => {
+      const b = el('button', { type: 'button', role: 'tab', 'aria-selected': String(k.key === current) }, k.key)
+      b.onclick = () => showProperties(panel, event, k.key)
+      return b
+    }))
+    const heading = el('h2', {}, back, `${event}: properties`, tabs)
+    if (!current) return panel.box.replaceChildren(heading, el('p', { class: 'note' }, 'This event was sent without properties in this period.'))
+    const rows = await api(`/api/stats/breakdown?${unfiltered({ property: `event:props:${current}`, event, limit: 10 })}`)
+    const max = Math.max(1, ...rows.map((r) => r.visitors))
+    const table = el('table', { 'data-property': current }, el('thead', {}, el('tr', {}, el('th', {}, current), el('th', { class: 'num' }, 'Visitors'), el('th', { class: 'num' }, 'Events'))),
+      el('tbody', {}, ...rows.map((r) => {
+        const tr = el('tr', { 'data-value': r.value }, el('td', {}, r.value || '(none)'), el('td', { class: 'num' }, fmt('visitors', r.visitors)), el('td', { class: 'num' }, fmt('visitors', r.events)))
+        tr.style.backgroundImage = `linear-gradient(to right, var(--bar) ${(100 * r.visitors) / max}%, transparent 0)`
+        tr.style.backgroundRepeat = 'no-repeat'
+        return tr
+      })))
+    panel.box.replaceChildren(heading, table)
+  }
+
+  /** What the collector refused (and late hits), per day: an empty dashboard is explained here. Not on share links. */
+  async function renderDrops() {
+    const box = $('drops')
+    box.hidden = true
+    if (shareToken) return
+    const d = await api(`/api/stats/drops?${query()}`)
+    const kinds = [['bot', 'Bots'], ['consent', 'Consent (DNT/GPC)'], ['rate_limited', 'Rate limited'], ['invalid', 'Invalid'], ['late', 'Late']]
+    const total = kinds.reduce((n, [k]) => n + d.totals[k], 0)
+    if (total === 0) return
+    box.hidden = false
+    box.replaceChildren(
+      el('h2', {}, 'Not counted'),
+      el('p', { class: 'note' }, 'Events the collector refused, per day. Crawlers and headless browsers (an automated test of your site, too) count as bots.'),
+      el('table', { id: 'drops-table' },
+        el('thead', {}, el('tr', {}, el('th', {}, 'Day'), ...kinds.map(([, l]) => el('th', { class: 'num' }, l)))),
+        el('tbody', {},
+          ...d.days.slice().reverse().map((day) => el('tr', { 'data-day': day.day }, el('td', {}, day.day), ...kinds.map(([k]) => el('td', { class: 'num', 'data-kind': k }, fmt('visitors', day[k]))))),
+          el('tr', { class: 'total' }, el('th', {}, 'Total'), ...kinds.map(([k]) => el('th', { class: 'num', 'data-kind': k }, fmt('visitors', d.totals[k])))))))
   }
 
   async function renderPrivacy() {
