@@ -80,6 +80,15 @@ describe('dashboard access', () => {
     expect(full.some((r) => r.visitors < 5)).toBe(true)
     expect(rows.filter((r) => r.value !== '(other)').every((r) => r.visitors >= 5)).toBe(true)
     expect(rows.find((r) => r.value === '(other)')!.visitors).toBe(full.filter((r) => r.visitors < 5).reduce((s, r) => s + r.visitors, 0))
+    // A custom event's property values fold the same way.
+    const plans = `/api/stats/breakdown?site=test&period=custom&from=${DAY}&to=${DAY}&property=event:props:plan&event=Signup`
+    const allPlans = (await (await admin.get(plans)).json()) as { value: string; visitors: number }[]
+    const sharedPlans = (await (await fetch(`${dash.url}${plans}&token=${token}`)).json()) as { value: string; visitors: number }[]
+    expect(allPlans.some((r) => r.visitors < 5) && allPlans.some((r) => r.visitors >= 5)).toBe(true)
+    expect(sharedPlans).toEqual([
+      ...allPlans.filter((r) => r.visitors >= 5).map((r) => expect.objectContaining({ value: r.value, visitors: r.visitors })),
+      expect.objectContaining({ value: '(other)', visitors: allPlans.filter((r) => r.visitors < 5).reduce((s, r) => s + r.visitors, 0) }),
+    ])
     expect((await fetch(`${dash.url}/api/stats/aggregate?site=elsewhere&token=${token}`)).status).toBe(404)
     expect((await fetch(`${dash.url}/api/share-links?token=${token}`)).status).toBe(401)
     expect((await fetch(`${dash.url}/api/privacy?token=${token}`)).status).toBe(401)
