@@ -1,6 +1,5 @@
 import { createMetrics, resolveSite, systemClock, type Clock, type Config, type Logger, type Metrics, type Site } from '@qa/core'
 import { SaltStore, tryAcquireLease, type LeaseHolder, type Store } from '@qa/store'
-import { isVisitDimension } from './rollup/dimensions.ts'
 import { rollupDay, type RollupSettings } from './rollup/rollup-day.ts'
 import { rollupMonth } from './rollup/rollup-month.ts'
 import { decideRollups, logRollup, planOf, type PlannedDay, type RollupDecision } from './rollup/rollup-plan.ts'
@@ -61,11 +60,9 @@ export class Aggregator {
     this.clock = clock
     this.sites = config.sites.map(resolveSite)
     this.salts = new SaltStore(store.client, clock.now)
-    const unknown = config.aggregation.filterDimensions.filter((d) => !isVisitDimension(d))
-    if (unknown.length > 0) throw new Error(`aggregation.filterDimensions: not visit dimensions: ${unknown.join(', ')}`)
     this.settings = {
       minGroupSize: config.aggregation.minGroupSize,
-      filterDimensions: config.aggregation.filterDimensions.filter(isVisitDimension),
+      filterDimensions: config.aggregation.filterDimensions,
       bounceEngagementMs: config.aggregation.bounceEngagementMs,
     }
   }

@@ -1,5 +1,4 @@
 export * from './aggregator.ts'
-export * from './rollup/dimensions.ts'
 export * from './rollup/rollup-day.ts'
 export * from './rollup/rollup-month.ts'
 export * from './rollup/rollup-plan.ts'

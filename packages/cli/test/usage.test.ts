@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '@qa/core'
 import { COMMANDS, commandHelp } from '../src/usage.ts'
@@ -27,6 +29,20 @@ describe('qa explains itself', () => {
     expect(user.stdout).toContain('--role')
     expect(bogus.code).toBe(2)
     expect(bogus.stderr).toContain('unknown command bogus')
+  })
+
+  it('refuses a configuration typo at start-up with exit 78, the key and the nearest valid one, and no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-usage-'))
+    const file = join(dir, 'config.json')
+    writeFileSync(file, JSON.stringify({ retention: { rawTTLHours: 1 } }))
+    const child = spawnQa(['purge', '--dry-run'], { LOG_LEVEL: 'silent', CONFIG_FILE: file, DATA_DIR: dir })
+    let stderr = ''
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+    const code = await new Promise((resolve) => child.once('exit', resolve))
+    expect(code).toBe(78)
+    expect(stderr).toContain('retention.rawTTLHours: unknown setting (did you mean rawTtlHours?)')
+    expect(stderr).not.toMatch(/\n\s+at /)
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it("lists every command in the README's command list", () => {

@@ -37,6 +37,28 @@ describe('loadConfig', () => {
     writeFileSync(file, JSON.stringify({ sites: [{ domains: ['x.example'], timezone: 'Mars/Olympus' }] }))
     expect(() => loadConfig({ CONFIG_FILE: file })).toThrow(/sites\.0\.timezone.*IANA/)
   })
+  it('refuses unknown keys and values by name, with the nearest valid one, and a file that is not an object', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-config-'))
+    const file = join(dir, 'config.json')
+    const refusal = (body: unknown) => {
+      writeFileSync(file, JSON.stringify(body))
+      try {
+        loadConfig({ CONFIG_FILE: file })
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError)
+        return (err as Error).message
+      }
+      throw new Error('accepted')
+    }
+    expect(refusal({ retention: { rawTTLHours: 1 } })).toContain('retention.rawTTLHours: unknown setting (did you mean rawTtlHours?)')
+    expect(refusal({ sites: [{ domains: ['x.example'], minGroupSise: 2 }] })).toContain('sites.0.minGroupSise: unknown setting (did you mean minGroupSize?)')
+    expect(refusal({ colector: { port: 1 } })).toContain('colector: unknown setting (did you mean collector?)')
+    expect(refusal({ sites: [{ domains: ['x.example'], goals: [{ name: 'a', event: 'a', pgae: '/x' }] }] })).toContain('sites.0.goals.0.pgae: unknown setting (did you mean page?)')
+    expect(refusal([{ sites: [] }])).toMatch(/must hold a JSON object of settings, not an array/)
+    expect(refusal('sites')).toMatch(/not a string/)
+    expect(() => loadConfig({ FILTER_DIMENSIONS: 'sorce' })).toThrow(/aggregation\.filterDimensions\.0 \(FILTER_DIMENSIONS\): .*\(did you mean source\?\)/)
+    expect(() => loadConfig({ FILTER_DIMENSIONS: 'page' })).toThrow(ConfigError)
+  })
   it('resolves a site with default origins', () => {
     const site = resolveSite({ domains: ['x.example'], timezone: 'UTC' })
     expect(site.id).toBe('x.example')

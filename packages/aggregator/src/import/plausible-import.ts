@@ -1,17 +1,13 @@
+import { DIMENSION_NAMES, DIMENSIONS, type Dimension, type DimensionDef } from '@qa/core'
 import type { ClickHouseClient } from '@qa/store'
 import { rollupMonth } from '../rollup/rollup-month.ts'
 import type { PlausibleReport } from './plausible-csv.ts'
 
-/** How each Plausible report maps onto our breakdown dimensions: [dimension, its column]. */
-const BREAKDOWNS: Record<string, [string, string][]> = {
-  sources: [['source', 'source'], ['referrer', 'referrer'], ['utm_source', 'utm_source'], ['utm_medium', 'utm_medium'], ['utm_campaign', 'utm_campaign'], ['utm_term', 'utm_term'], ['utm_content', 'utm_content']],
-  pages: [['page', 'page'], ['hostname', 'hostname']],
-  entry_pages: [['entry_page', 'entry_page']],
-  exit_pages: [['exit_page', 'exit_page']],
-  locations: [['country', 'country']],
-  devices: [['device', 'device']],
-  browsers: [['browser', 'browser'], ['browser_version', 'browser_version']],
-  operating_systems: [['os', 'operating_system'], ['os_version', 'operating_system_version']],
+/** How each Plausible report maps onto our breakdown dimensions (from the vocabulary): [dimension, its column]. */
+const BREAKDOWNS: Record<string, [Dimension, string][]> = {}
+for (const name of DIMENSION_NAMES) {
+  const source = (DIMENSIONS[name] as DimensionDef).plausible
+  if (source) (BREAKDOWNS[source[0]] ??= []).push([name, source[1]])
 }
 
 const DEVICE_NAMES: Record<string, string> = { Desktop: 'desktop', Mobile: 'mobile', Tablet: 'tablet' }

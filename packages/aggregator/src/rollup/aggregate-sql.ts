@@ -1,4 +1,4 @@
-import { DIMENSIONS, OTHER, VISIT_DIMENSIONS, type Dimension, type VisitDimension } from './dimensions.ts'
+import { DIMENSIONS, OTHER, VISIT_DIMENSION_NAMES, type Dimension, type VisitDimension } from '@qa/core'
 
 const WORK = 'rollup_work WHERE site_id = {site:String} AND day = {day:Date}'
 const THIS_DAY = 'site_id = {site:String} AND day = {day:Date}'
@@ -29,12 +29,12 @@ SELECT {site:String}, {day:Date}, toStartOfHour(ts, {tz:String}) AS h,
 FROM ${WORK}
 GROUP BY h`
 
-function tupleList(names: readonly string[]): string {
-  return names.map((n) => `tuple('${n}', ${DIMENSIONS[n as Dimension]})`).join(', ')
+function tupleList(names: readonly Dimension[]): string {
+  return names.map((n) => `tuple('${n}', ${DIMENSIONS[n].sql})`).join(', ')
 }
 
 function filterTuples(filterDimensions: readonly VisitDimension[]): string {
-  return ["tuple('', '')", ...filterDimensions.map((f) => `tuple('${f}', ${VISIT_DIMENSIONS[f]})`)].join(', ')
+  return ["tuple('', '')", ...filterDimensions.map((f) => `tuple('${f}', ${DIMENSIONS[f].sql})`)].join(', ')
 }
 
 /**
@@ -60,7 +60,7 @@ HAVING uniqExact(visitor_id) < {k:UInt32}`
  * group smaller than k except (other) itself, which names no value.
  */
 export function breakdownSql(filterDimensions: readonly VisitDimension[]): string {
-  const visitDims = tupleList(Object.keys(VISIT_DIMENSIONS))
+  const visitDims = tupleList(VISIT_DIMENSION_NAMES)
   const filters = filterTuples(filterDimensions)
   // Small filter values arrive as "dimension=value" keys; dimension names contain no "=".
   const fv = "if(concat(f.1, '=', f.2) IN {small_filters:Array(String)}, '" + OTHER + "', f.2)"
@@ -83,7 +83,7 @@ FROM (
   WHERE fdim != d.1
   GROUP BY fdim, fv, dim, val
   UNION ALL
-  SELECT f.1 AS fdim, ${fv} AS fv, 'page' AS dim, path AS val, uniqExactState(visitor_id) AS st,
+  SELECT f.1 AS fdim, ${fv} AS fv, 'page' AS dim, ${DIMENSIONS.page.sql} AS val, uniqExactState(visitor_id) AS st,
     uniqExact(visitor_id, visit_no) AS visits, countIf(name = 'pageview') AS pageviews,
     countIf(first_in_visit = 1 AND v_bounce = 1) AS bounces, sumIf(v_duration_s, first_in_visit = 1) AS duration_s, 0 AS events,
     sumIf(engagement_ms, name = 'engagement') AS engagement_ms, countIf(name = 'engagement') AS engagements

@@ -2,7 +2,7 @@ import { DAILY_AGGREGATE_TABLES, endOfSiteDay, startOfSiteDay, type Site } from 
 import type { ClickHouseClient } from '@qa/store'
 import { BUILD_WORK_SQL } from './work-table.ts'
 import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, smallFilterValuesSql, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
-import type { VisitDimension } from './dimensions.ts'
+import type { VisitDimension } from '@qa/core'
 import { replacePartition } from './replace-partition.ts'
 
 export interface RollupSettings {

@@ -82,11 +82,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   let input: Record<string, unknown> = {}
   const file = env.CONFIG_FILE
   if (file) {
+    let parsed: unknown
     try {
-      input = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+      parsed = JSON.parse(readFileSync(file, 'utf8'))
     } catch (err) {
       throw new ConfigError(`config: CONFIG_FILE ${file} is not readable JSON (${(err as Error).message})`)
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError(`config: CONFIG_FILE ${file} must hold a JSON object of settings, not ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}`)
+    }
+    input = parsed as Record<string, unknown>
   }
   for (const [name, { path, parse }] of Object.entries(ENV_KEYS)) {
     const raw = env[name]
@@ -95,14 +100,69 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   input = deepMerge(input, overrides as Record<string, unknown>)
   const result = ConfigSchema.safeParse(input)
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
+    const lines = result.error.issues.flatMap((issue) => {
+      // An unknown key is named with the nearest known one: a typo must not pass as a default.
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((k) => {
+          const key = [...issue.path.map(String), k].join('.')
+          return `  ${key}: unknown setting${didYouMean(k, knownKeysAt(issue.path))}`
+        })
+      }
       const key = issue.path.map(String).join('.') || '(root)'
       const envName = envNameFor(issue.path)
-      return `  ${key}${envName ? ` (${envName})` : ''}: ${issue.message}`
+      const hint = issue.code === 'invalid_value' ? didYouMean(String(valueAt(input, issue.path)), issue.values.map(String)) : ''
+      return [`  ${key}${envName ? ` (${envName})` : ''}: ${issue.message}${hint}`]
     })
     throw new ConfigError(`config: invalid configuration\n${lines.join('\n')}`)
   }
   return result.data
+}
+
+/** The keys the schema knows for the object at `path` (array indices pass through). */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let node: unknown = ConfigSchema
+  const inner = (n: unknown): unknown => {
+    let cur = n as { _zod?: { def: { innerType?: unknown; in?: unknown; element?: unknown } } }
+    for (;;) {
+      const def = cur._zod?.def
+      const next = def?.innerType ?? def?.in
+      if (!next) return cur
+      cur = next as typeof cur
+    }
+  }
+  for (const seg of path) {
+    node = inner(node)
+    const def = (node as { _zod: { def: { element?: unknown; shape?: Record<string, unknown> } } })._zod.def
+    node = typeof seg === 'number' ? def.element : def.shape?.[String(seg)]
+    if (!node) return []
+  }
+  const shape = (inner(node) as { _zod: { def: { shape?: Record<string, unknown> } } })._zod.def.shape
+  return shape ? Object.keys(shape) : []
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((v, seg) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[seg as string] : undefined), input)
+}
+
+/** ' (did you mean rawTtlHours?)' when a known name is close to what was written. */
+function didYouMean(written: string, known: readonly string[]): string {
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const k of known) {
+    const d = editDistance(written.toLowerCase(), k.toLowerCase())
+    if (d < bestDistance) [best, bestDistance] = [k, d]
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(written.length / 3)) ? ` (did you mean ${best}?)` : ''
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i]
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    prev = cur
+  }
+  return prev[b.length]!
 }
 
 function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os'
 import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
 import { isIpAddress } from '../privacy/truncate-ip.ts'
+import { VISIT_DIMENSION_NAMES } from '../schema/dimensions.ts'
 
 const hostname = z
   .string()
@@ -19,7 +20,7 @@ function isTimeZone(tz: string): boolean {
 }
 
 export const GoalSchema = z
-  .object({
+  .strictObject({
     name: z.string().min(1).max(120),
     /** A custom event name that counts as a conversion. */
     event: z.string().min(1).max(120).optional(),
@@ -28,7 +29,7 @@ export const GoalSchema = z
   })
   .refine((g) => (g.event === undefined) !== (g.page === undefined), 'a goal has either an event or a page')
 
-export const SiteSchema = z.object({
+export const SiteSchema = z.strictObject({
   /** Site id used in every stored row; defaults to the first domain. */
   id: z.string().regex(/^[a-z0-9._-]{1,100}$/, 'letters, digits, ".", "_" or "-", at most 100').optional(),
   /** The `d` / `domain` values trackers send for this site. */
@@ -58,11 +59,11 @@ function isAddressOrCidr(s: string): boolean {
 
 const ipCidr = z.string().refine(isAddressOrCidr, 'an IP address or CIDR such as 10.0.0.0/8')
 
-export const ConfigSchema = z.object({
+export const ConfigSchema = z.strictObject({
   /** The bundled store's data directory, and the collector's spool. */
   dataDir: z.string().min(1).default('./data'),
   clickhouse: z
-    .object({
+    .strictObject({
       /** Server URL; unset means the bundled store process on dataDir. */
       url: z.string().url().optional(),
       user: z.string().default('default'),
@@ -71,7 +72,7 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
   store: z
-    .object({
+    .strictObject({
       /** HTTP port of the bundled store process, on 127.0.0.1 (0 picks a free one). */
       port: z.number().int().min(0).max(65535).default(8790),
       /** Native protocol port, for Distributed tables over several store processes; unset: off. */
@@ -80,7 +81,7 @@ export const ConfigSchema = z.object({
     .prefault({}),
   sites: z.array(SiteSchema).default([]),
   collector: z
-    .object({
+    .strictObject({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8787),
       /** Collector processes sharing the port (node:cluster); default: one per core. */
@@ -113,7 +114,7 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
   retention: z
-    .object({
+    .strictObject({
       /** Hard limit on the age of raw rows, 1 h to 10 days. */
       rawTtlHours: z.number().int().min(1).max(240).default(48),
       /** Minutes after a salt day ends before its salt is destroyed (at most 24 h). */
@@ -123,11 +124,11 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
   aggregation: z
-    .object({
+    .strictObject({
       /** Breakdown rows with fewer visitors are folded into "(other)" before storage. */
       minGroupSize: z.number().int().min(1).max(1000).default(5),
       /** Dimensions the dashboard filters by: their pairs with every dimension are stored. */
-      filterDimensions: z.array(z.string()).default(['source', 'country', 'device', 'browser', 'os', 'utm_campaign', 'entry_page']),
+      filterDimensions: z.array(z.enum(VISIT_DIMENSION_NAMES)).default(['source', 'country', 'device', 'browser', 'os', 'utm_campaign', 'entry_page']),
       /** A visit with one pageview, no custom event and less engagement than this is a bounce. */
       bounceEngagementMs: z.number().int().min(0).max(600_000).default(10_000),
       /** How often the aggregator ticks; with the collector's flush, what sets dashboard freshness. */
@@ -135,7 +136,7 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
   server: z
-    .object({
+    .strictObject({
       /** Database user the dashboard connects as, in every deployment (SELECT on aggregates and logs only). */
       dashboardUser: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('qa_dashboard'),
       /** Cluster name: DDL becomes ON CLUSTER with Replicated tables. */
@@ -143,7 +144,7 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
   dashboard: z
-    .object({
+    .strictObject({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8789),
       /** Accounts, share links and API keys (hashes only); default: <dataDir>/dashboard-auth.json. */
@@ -156,7 +157,7 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
   demo: z
-    .object({
+    .strictObject({
       /** Port of the demo page `pnpm start` serves (0 picks a free one). */
       port: z.number().int().min(0).max(65535).default(8788),
     })

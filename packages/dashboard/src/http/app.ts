@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod'
-import { resolveSite, zodReason, type Clock, type Config, type Logger, type Site } from '@qa/core'
+import { DIMENSION_NAMES, DIMENSIONS, resolveSite, zodReason, type Clock, type DimensionDef, type Config, type Logger, type Site } from '@qa/core'
 import type { AuthStore } from '../auth/auth-store.ts'
 import { RoleSchema } from '../auth/auth-store.ts'
 import { LoginLimiter, Sessions } from '../auth/sessions.ts'
@@ -39,6 +39,20 @@ function refuse(req: Request, res: Response): void {
   else res.status(401).json({ error: 'log in, send an API key, or use a share link' })
 }
 
+/**
+ * The UI draws its panels from the vocabulary: it arrives inside the page as inert
+ * JSON (the CSP allows no inline script), so a new dimension needs no UI change.
+ */
+function withVocabulary(index: Buffer): Buffer {
+  const panels: Record<string, [string, string][]> = {}
+  for (const name of DIMENSION_NAMES) {
+    const d: DimensionDef = DIMENSIONS[name]
+    if (d.panel) (panels[d.panel] ??= []).push([name, d.label])
+  }
+  const json = JSON.stringify({ panels: Object.entries(panels).map(([title, tabs]) => ({ title, tabs })) }).replace(/</g, '\\u003c')
+  return Buffer.from(index.toString('utf8').replace('<!-- vocabulary -->', `<script type="application/json" id="vocabulary">${json}</script>`))
+}
+
 const LoginSchema = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) })
 
 /** The dashboard: stats API over aggregates only, auth, share links, API keys, and the UI. */
@@ -64,7 +78,7 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     '/uplot.js': ['application/javascript; charset=utf-8', asset(require.resolve('uplot/dist/uPlot.iife.min.js'))],
     '/uplot.css': ['text/css; charset=utf-8', asset(require.resolve('uplot/dist/uPlot.min.css'))],
   }
-  const index = asset(new URL('index.html', UI))
+  const index = withVocabulary(asset(new URL('index.html', UI)))
   for (const [path, [type, body]] of Object.entries(files)) app.get(path, (_req, res) => void res.type(type).set('Cache-Control', 'public, max-age=300').send(body))
   for (const path of ['/', '/share/:token', '/privacy']) app.get(path, (_req, res) => void res.type('html').send(index))
 

@@ -1,3 +1,5 @@
+import { DIMENSION_NAMES, type Dimension } from '@qa/core'
+
 /**
  * The statistics vocabulary: every metric once, as SQL over the aggregate tables (which
  * share the column names visitors, visits, pageviews, bounces, duration_s). Queries are
@@ -19,27 +21,7 @@ export function metricColumns(names: readonly Metric[] = METRIC_NAMES): string {
   return names.map((m) => `${METRICS[m]} AS ${m}`).join(', ')
 }
 
-/** Dimensions the breakdown table holds (the aggregator's vocabulary, by name). */
-export const DIMENSIONS = [
-  'page',
-  'entry_page',
-  'exit_page',
-  'hostname',
-  'source',
-  'referrer',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_term',
-  'utm_content',
-  'country',
-  'browser',
-  'browser_version',
-  'os',
-  'os_version',
-  'device',
-  'screen',
-  'language',
-] as const
+/** Dimensions the breakdown table holds: the vocabulary of core, by name. */
+export const DIMENSIONS = DIMENSION_NAMES
 
-export type DashboardDimension = (typeof DIMENSIONS)[number]
+export type DashboardDimension = Dimension

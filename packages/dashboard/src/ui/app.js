@@ -9,12 +9,8 @@
   let chart
   /** Each site's time zone: hourly charts are drawn in it. */
   const zones = new Map()
-  const PANELS = [
-    { title: 'Pages', tabs: [['page', 'Top pages'], ['entry_page', 'Entry pages'], ['exit_page', 'Exit pages']] },
-    { title: 'Sources', tabs: [['source', 'Sources'], ['referrer', 'Referrers'], ['utm_source', 'UTM source'], ['utm_medium', 'UTM medium'], ['utm_campaign', 'UTM campaign']] },
-    { title: 'Locations', tabs: [['country', 'Countries'], ['language', 'Languages']] },
-    { title: 'Devices', tabs: [['browser', 'Browsers'], ['os', 'OS'], ['device', 'Devices'], ['screen', 'Screens']] },
-  ]
+  // The panels and their tabs come from the server's vocabulary, embedded in the page.
+  const PANELS = JSON.parse(document.getElementById('vocabulary').textContent).panels
   const METRICS = [
     ['visitors', 'Unique visitors'], ['visits', 'Visits'], ['pageviews', 'Pageviews'],
     ['views_per_visit', 'Views per visit'], ['bounce_rate', 'Bounce rate'], ['visit_duration', 'Visit duration'],
