@@ -21,7 +21,14 @@ export function principalOf(req: Request): Principal | undefined {
 export function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=')
-    if (k === name) return decodeURIComponent(v.join('='))
+    // Tokens are URL-safe: a value that does not decode is no token, not an error.
+    if (k === name) {
+      try {
+        return decodeURIComponent(v.join('='))
+      } catch {
+        return undefined
+      }
+    }
   }
   return undefined
 }

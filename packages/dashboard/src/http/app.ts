@@ -222,8 +222,11 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
 
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not found' }))
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (err.type === 'entity.parse.failed' || err.status === 400) return void res.status(400).json({ error: 'body is not valid JSON' })
+    if (err.type === 'entity.parse.failed') return void res.status(400).json({ error: 'body is not valid JSON' })
     if (err.status === 413) return void res.status(413).json({ error: 'body too large' })
+    if (err.type === 'charset.unsupported' || err.type === 'encoding.unsupported') return void res.status(415).json({ error: 'send the body as UTF-8 JSON, uncompressed' })
+    // Any other refusal by Express or its body parser is the client's: its status, never a 500.
+    if (err.status !== undefined && err.status >= 400 && err.status < 500) return void res.status(err.status).json({ error: 'bad request' })
     deps.logger.error({ err: { message: err.message } }, 'dashboard request failed')
     res.status(500).json({ error: 'internal error' })
   })
