@@ -32,9 +32,9 @@ describe('parsePageUrl', () => {
   })
   it('masks IP addresses in host, path and campaign tags', () => {
     const p = parsePageUrl('http://203.0.113.77/users/198.51.100.7?utm_source=10.0.0.1', none)!
-    expect([p.hostname, p.path, p.utm_source]).toEqual(['(ip)', '/users/(ip)', '(ip)'])
-    expect(parsePageUrl('http://[2001:db8::1]/', none)!.hostname).toBe('(ip)')
-    expect(classifyReferrer('http://192.168.1.1/admin', 'x.example', '').referrer_host).toBe('(ip)')
+    expect([p.hostname, p.path, p.utm_source]).toEqual(['(redacted)', '/users/(redacted)', '(redacted)'])
+    expect(parsePageUrl('http://[2001:db8::1]/', none)!.hostname).toBe('(redacted)')
+    expect(classifyReferrer('http://192.168.1.1/admin', 'x.example', '').referrer_host).toBe('(redacted)')
   })
   it('decodes the path and refuses non-http URLs', () => {
     expect(parsePageUrl('https://x.example/caf%C3%A9', none)!.path).toBe('/café')

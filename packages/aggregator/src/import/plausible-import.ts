@@ -1,4 +1,4 @@
-import { DIMENSION_NAMES, DIMENSIONS, type Dimension, type DimensionDef } from '@qa/core'
+import { DIMENSION_NAMES, DIMENSIONS, scrubText, type Dimension, type DimensionDef } from '@qa/core'
 import type { ClickHouseClient } from '@qa/store'
 import { rollupMonth } from '../rollup/rollup-month.ts'
 import type { PlausibleReport } from './plausible-csv.ts'
@@ -40,13 +40,14 @@ export function planImport(siteId: string, reports: readonly PlausibleReport[]):
         totals.push({ site_id: siteId, day: r.date, visitors: int(r.visitors), visits: int(r.visits), pageviews: int(r.pageviews), bounces: int(r.bounces), duration_s: int(r.visit_duration), events: 0, engagement_ms: 0 })
       }
     } else if (report.name === 'custom_events') {
-      for (const r of report.rows) events.push({ site_id: siteId, day: r.date, kind: 'event', event: r.name ?? '', prop_key: '', prop_value: '', visitors: int(r.visitors), events: int(r.events) })
+      for (const r of report.rows) events.push({ site_id: siteId, day: r.date, kind: 'event', event: scrubText(r.name ?? ''), prop_key: '', prop_value: '', visitors: int(r.visitors), events: int(r.events) })
     } else if (BREAKDOWNS[report.name]) {
       for (const [dimension, column] of BREAKDOWNS[report.name]!) {
         if (!report.rows[0] || !(column in report.rows[0])) continue
         const byValue = new Map<string, Record<string, number>>()
         for (const r of report.rows) {
-          let value = r[column] ?? ''
+          // Imported text is scrubbed as ingested text is: the export may hold what our collector would never keep.
+          let value = scrubText(r[column] ?? '')
           if (dimension === 'device') value = DEVICE_NAMES[value] ?? value.toLowerCase()
           if (dimension === 'browser_version' || dimension === 'os_version') value = value ? `${r[dimension === 'os_version' ? 'operating_system' : 'browser'] ?? ''} ${value}`.trim() : ''
           const key = `${r.date}\u0000${value}`

@@ -1,4 +1,4 @@
-import { maskIpText } from '@qa/core'
+import { routingFragment, scrubText } from '@qa/core'
 
 export interface PageInfo {
   hostname: string
@@ -28,16 +28,17 @@ export function parsePageUrl(raw: string, allowlist: ReadonlySet<string>, hashRo
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
   const q = url.searchParams
-  const utm = Object.fromEntries(UTM_KEYS.map((k) => [k, maskIpText((q.get(k) ?? '').trim()).slice(0, 200)])) as Record<(typeof UTM_KEYS)[number], string>
-  if (!utm.utm_source) utm.utm_source = maskIpText((q.get('ref') ?? q.get('source') ?? '').trim()).slice(0, 200)
+  const utm = Object.fromEntries(UTM_KEYS.map((k) => [k, scrubText((q.get(k) ?? '').trim()).slice(0, 200)])) as Record<(typeof UTM_KEYS)[number], string>
+  if (!utm.utm_source) utm.utm_source = scrubText((q.get('ref') ?? q.get('source') ?? '').trim()).slice(0, 200)
   const kept = new URLSearchParams()
   for (const [k, v] of q) if (allowlist.has(k)) kept.append(k, v)
   let path = url.pathname.replace(/\/{2,}/g, '/')
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
   const query = kept.toString()
   if (query) path += `?${query}`
-  if (hashRouting && url.hash.length > 1) path += url.hash
-  return { hostname: maskIpText(url.hostname.toLowerCase().replace(/^www\./, '').replace(/^\[|\]$/g, '')), path: maskIpText(safeDecode(path)).slice(0, MAX_PATH), ...utm }
+  path = scrubText(safeDecode(path))
+  if (hashRouting && url.hash.length > 1) path += routingFragment(safeDecode(url.hash))
+  return { hostname: scrubText(url.hostname.toLowerCase().replace(/^www\./, '').replace(/^\[|\]$/g, '')), path: path.slice(0, MAX_PATH), ...utm }
 }
 
 function safeDecode(s: string): string {

@@ -1,4 +1,4 @@
-import { maskIpText } from '@qa/core'
+import { scrubText } from '@qa/core'
 
 export interface ReferrerInfo {
   referrer_host: string
@@ -44,13 +44,13 @@ export function classifyReferrer(referrer: string | null | undefined, pageHost: 
   if (referrer) {
     try {
       const url = new URL(referrer)
-      if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'android-app:') host = maskIpText(stripWww(url.hostname.toLowerCase()).replace(/^\[|\]$/g, ''))
+      if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'android-app:') host = scrubText(stripWww(url.hostname.toLowerCase()).replace(/^\[|\]$/g, ''))
     } catch {
       host = ''
     }
   }
   if (host && host === stripWww(pageHost)) host = ''
-  if (utmSource) return { referrer_host: host, source: maskIpText(utmSource).slice(0, 100) }
+  if (utmSource) return { referrer_host: host, source: scrubText(utmSource).slice(0, 100) }
   if (!host) return { referrer_host: '', source: '' }
   const known = SOURCES.find(([re]) => re.test(host))
   return { referrer_host: host, source: known ? known[1] : host }

@@ -1,4 +1,4 @@
-import { clientIp, truncateAddress, visitorHash, siteDay, type RawHit, type Site, type TrustedProxies, type TruncationBits, type WireEvent } from '@qa/core'
+import { clientIp, scrubText, truncateAddress, visitorHash, siteDay, type RawHit, type Site, type TrustedProxies, type TruncationBits, type WireEvent } from '@qa/core'
 import type { IncomingHttpHeaders } from 'node:http'
 import { classifyReferrer } from '../enrich/referrer.ts'
 import { parsePageUrl } from '../enrich/page-url.ts'
@@ -78,7 +78,7 @@ export function processEvent(event: WireEvent, ctx: RequestContext, deps: Pipeli
         ts,
         site_id: site.id,
         visitor_id: visitorHash(salt, site.id, ip, ua),
-        name: event.n,
+        name: scrubText(event.n),
         hostname: page.hostname,
         path: page.path,
         referrer_host: referrer.referrer_host,

@@ -1,14 +1,12 @@
-import { isIpAddress, maskIpText } from '@qa/core'
+import { scrubText } from '@qa/core'
 
 export const STORED_PROP_KEYS = 16
 export const STORED_KEY_MAX = 64
 export const STORED_VALUE_MAX = 256
 
-const EMAIL = /[^\s@]+@[^\s@]+\.[a-z]{2,}/i
-
 /**
- * Bounds props for storage and keeps personal data out of them: values that are IP
- * addresses or e-mail addresses are redacted; URL values lose query and fragment.
+ * Bounds props for storage and keeps personal data out of them: keys and values go
+ * through the scrubber; URL values lose query and fragment.
  */
 export function sanitiseProps(props: Record<string, string> | null | undefined): Record<string, string> {
   const out: Record<string, string> = {}
@@ -16,7 +14,7 @@ export function sanitiseProps(props: Record<string, string> | null | undefined):
   let n = 0
   for (const [rawKey, rawValue] of Object.entries(props)) {
     if (n === STORED_PROP_KEYS) break
-    const key = rawKey.trim().slice(0, STORED_KEY_MAX)
+    const key = scrubText(rawKey.trim()).slice(0, STORED_KEY_MAX)
     if (!key || key === '__proto__' || key === 'constructor' || key === 'prototype') continue
     out[key] = sanitiseValue(rawValue.trim()).slice(0, STORED_VALUE_MAX)
     n++
@@ -25,10 +23,9 @@ export function sanitiseProps(props: Record<string, string> | null | undefined):
 }
 
 function sanitiseValue(value: string): string {
-  if (isIpAddress(value) || EMAIL.test(value)) return '(redacted)'
   if (/^https?:\/\//i.test(value) && URL.canParse(value)) {
     const url = new URL(value)
-    return maskIpText(`${url.origin}${url.pathname}`)
+    return scrubText(`${url.origin}${url.pathname}`)
   }
-  return maskIpText(value)
+  return scrubText(value)
 }

@@ -8,12 +8,12 @@ const SECRET_KEYS = new Set(['ip', 'peer', 'remoteaddress', 'useragent', 'user-a
 const USER_AGENT = /Mozilla\/\d\.\d[^"\n]*|\b(?:AppleWebKit|Gecko|Chrome|Firefox|Safari)\/[\d.]+[^"\n]*/g
 
 /** Masks addresses and user-agent strings inside free text. */
-export function scrubText(text: string): string {
+function maskLogText(text: string): string {
   return maskIpText(text).replace(USER_AGENT, '[user-agent]')
 }
 
 function scrub(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return scrubText(value)
+  if (typeof value === 'string') return maskLogText(value)
   if (depth > 8 || value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1))
   const out: Record<string, unknown> = {}
@@ -33,7 +33,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     formatters: { log: (obj: Record<string, unknown>) => scrub(obj) as Record<string, unknown> },
     hooks: {
       logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? scrubText(a) : a)))
+        method.apply(this, args.map((a) => (typeof a === 'string' ? maskLogText(a) : a)))
       },
     },
   }
