@@ -48,4 +48,16 @@ describe('Plausible CSV import', () => {
     expect(await stats().events(site, params, 0, 'event')).toEqual([{ name: 'Signup', visitors: 5, events: 6 }])
     expect(await rows(store, "SELECT visitors FROM agg_totals_monthly WHERE site_id = 'test'")).toEqual([{ visitors: '30' }])
   })
+
+  it("folds values and event names under the site's k into (other), and scrubs imported text", () => {
+    const withPii = zipSync({
+      'imported_pages_20250101_20250131.csv': strToU8('date,hostname,page,visits,visitors,pageviews,exits,time_on_page\n2025-01-30,test.example,/,12,10,20,10,100\n2025-01-30,test.example,/u/dave@example.com,1,1,1,1,10\n2025-01-30,test.example,/rare,2,2,2,1,10\n'),
+      'imported_custom_events_20250101_20250131.csv': strToU8('date,name,link_url,visitors,events\n2025-01-31,Signup,,5,6\n2025-01-31,from 203.0.113.88,,1,1\n'),
+    })
+    const plan = planImport('test', readPlausibleExport(withPii), 5)
+    const pages = plan.breakdowns.filter((b) => b.dimension === 'page').map((b) => [b.value, b.visitors])
+    expect(pages).toEqual([['/', 10], ['(other)', 3]])
+    expect(plan.events.map((e) => [e.event, e.visitors])).toEqual([['Signup', 5], ['(other)', 1]])
+    expect(JSON.stringify(planImport('test', readPlausibleExport(withPii), 1))).not.toMatch(/dave@example\.com|203\.0\.113\.88/)
+  })
 })

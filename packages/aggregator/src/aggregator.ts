@@ -121,6 +121,8 @@ export class Aggregator {
   }
 
   private async rollupNow(request: RollupRequest): Promise<TickResult['rolledUp']> {
+    // Work rows left by a rollup killed mid-way hold visitor hashes: none outlives it, whether or not its day is due again.
+    await this.store.client.command({ query: 'TRUNCATE TABLE IF EXISTS rollup_work' })
     const plan = planOf(await this.rollupDecisions(request))
     const done: TickResult['rolledUp'] = []
     for (const [i, day] of plan.entries()) {

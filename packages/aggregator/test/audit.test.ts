@@ -1,3 +1,5 @@
+import { chmodSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createLogger, manualClock, type Config } from '@qa/core'
 import { Aggregator, dataInventory, formatReport, runAudit } from '@qa/aggregator'
@@ -89,8 +91,8 @@ describe('privacy audit', () => {
   it('fails naming spool_files when a spool file holds an address', async () => {
     const { mkdirSync, writeFileSync, rmSync } = await import('node:fs')
     const dir = `${config.dataDir}/spool`
-    mkdirSync(dir, { recursive: true })
-    writeFileSync(`${dir}/000000000001-x.json`, JSON.stringify({ id: 'x', rows: [{ path: '/a', note: 'from 203.0.113.77' }] }))
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    writeFileSync(`${dir}/000000000001-x.json`, JSON.stringify({ id: 'x', rows: [{ path: '/a', note: 'from 203.0.113.77' }] }), { mode: 0o600 })
     expect((await audit()).failed).toEqual(['spool_files'])
     rmSync(`${dir}/000000000001-x.json`)
   })
@@ -99,6 +101,32 @@ describe('privacy audit', () => {
     await store.client.command({ query: 'ALTER TABLE agg_totals_daily ADD COLUMN visitor_id UInt64' })
     expect((await audit()).failed).toContain('aggregate_schemas')
     cleanup.push('ALTER TABLE agg_totals_daily DROP COLUMN visitor_id')
+  })
+
+  it('fails naming ttl_backstops when the TTL of salts or raw_hits is removed', async () => {
+    await store.client.command({ query: 'ALTER TABLE salts REMOVE TTL' })
+    const report = await audit()
+    expect(report.failed).toContain('ttl_backstops')
+    expect(report.checks.find((c) => c.id === 'ttl_backstops')!.detail).toBe('no TTL backstop on salts')
+    cleanup.push('ALTER TABLE salts MODIFY TTL stored_at + INTERVAL 3 DAY')
+  })
+
+  it('fails naming work_tables_empty when a killed rollup left work rows, and the next rollup clears them', async () => {
+    await store.client.command({ query: "INSERT INTO rollup_work (site_id, day, visitor_id, ts, name, path) VALUES ('test', '2026-11-20', 42, now64(3), 'pageview', '/')" })
+    expect((await audit()).failed).toContain('work_tables_empty')
+    // Nothing is due (the day is unchanged), yet the leftovers go.
+    expect(await new Aggregator(config, store, createLogger('silent'), clock).rollup()).toEqual([])
+    expect(await rows(store, 'SELECT count() AS n FROM rollup_work')).toEqual([{ n: '0' }])
+  })
+
+  it('fails naming file_modes when a file under the data directory is readable by others', async () => {
+    const file = join(config.dataDir, 'engine', 'planted.txt')
+    writeFileSync(file, 'x', { mode: 0o644 })
+    chmodSync(file, 0o644)
+    const report = await audit()
+    expect(report.failed).toContain('file_modes')
+    expect(report.checks.find((c) => c.id === 'file_modes')!.detail).toContain('planted.txt (644)')
+    rmSync(file)
   })
 
   it('is clean again once the plants are gone', async () => {
@@ -113,5 +141,15 @@ describe('data inventory', () => {
     expect(md).toContain('never longer than 24 hours')
     expect(md).toMatch(/\| `visitor_id` \| 64-bit salted daily hash/)
     expect(md).toContain('deleted after at most 24 hours')
+    // No column holds a network address, truncated or not: the statement must not say otherwise.
+    expect(md).not.toContain('network address,')
+  })
+
+  it("states each site's own minimum group size, and the account file with what it holds", () => {
+    const md = dataInventory({ ...config, sites: [{ id: 'a', domains: ['a.example'], timezone: 'Europe/Berlin', minGroupSize: 1, goals: [] }, { id: 'b', domains: ['b.example'], timezone: 'UTC', goals: [] }], aggregation: { ...config.aggregation, minGroupSize: 7 } })
+    expect(md).toContain('| a | a.example | Europe/Berlin | 1 |')
+    expect(md).toContain('| b | b.example | UTC | 7 |')
+    expect(md).toContain("fewer than the site's minimum group size (1 or 7) visitors")
+    expect(md).toMatch(/\| dashboard accounts \| .*scrypt hashes of passwords.*SHA-256 hashes of API keys and share-link tokens/)
   })
 })

@@ -14,6 +14,9 @@ import { userCommand } from './commands/users.ts'
 import { importCommand } from './commands/import.ts'
 import { commandHelp, usage, wantsHelp } from './usage.ts'
 
+// Everything the product writes (store, spool, accounts) is this user's only: 0700 directories, 0600 files.
+process.umask(0o077)
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv
   if (!command || command === '--help' || command === '-h' || (command === 'help' && !args[0])) {

@@ -52,6 +52,20 @@ export const saltCheck: Check = {
   },
 }
 
+/** The store's own deletion of raw rows and salts, should the aggregator stop: present on both tables. */
+export const ttlBackstopCheck: Check = {
+  id: 'ttl_backstops',
+  title: 'raw_hits and salts delete their own rows if the aggregator stops',
+  async run({ client }) {
+    const rows = await query<{ name: string; ttl: number }>(
+      client,
+      "SELECT name, position(create_table_query, ' TTL ') > 0 AS ttl FROM system.tables WHERE database = currentDatabase() AND name IN ('raw_hits', 'salts')",
+    )
+    const missing = ['raw_hits', 'salts'].filter((t) => !rows.some((r) => r.name === t && Number(r.ttl) === 1))
+    return missing.length === 0 ? { status: 'pass', detail: 'TTL clauses on raw_hits and salts' } : { status: 'fail', detail: `no TTL backstop on ${missing.join(', ')}` }
+  },
+}
+
 export const rawSchemaCheck: Check = {
   id: 'raw_schema',
   title: 'raw table holds only the minimal columns',

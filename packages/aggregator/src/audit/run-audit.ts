@@ -3,10 +3,11 @@ import { type Store } from '@qa/store'
 import type { AuditContext, Check, CheckResult } from './audit-types.ts'
 import { aggregateSchemaCheck, ipValuesCheck, spoolFilesCheck, userAgentCheck } from './checks-content.ts'
 import { grantsCheck } from './checks-grants.ts'
-import { lifecycleCheck, rawAgeCheck, rawSchemaCheck, saltCheck, workTableCheck } from './checks-retention.ts'
+import { fileModesCheck } from './checks-files.ts'
+import { lifecycleCheck, rawAgeCheck, rawSchemaCheck, saltCheck, ttlBackstopCheck, workTableCheck } from './checks-retention.ts'
 import { dataInventory } from '@qa/core'
 
-export const CHECKS: Check[] = [rawAgeCheck, saltCheck, rawSchemaCheck, ipValuesCheck, userAgentCheck, aggregateSchemaCheck, workTableCheck, spoolFilesCheck, grantsCheck, lifecycleCheck]
+export const CHECKS: Check[] = [rawAgeCheck, saltCheck, ttlBackstopCheck, rawSchemaCheck, ipValuesCheck, userAgentCheck, aggregateSchemaCheck, workTableCheck, spoolFilesCheck, fileModesCheck, grantsCheck, lifecycleCheck]
 
 export interface AuditReport {
   at: string

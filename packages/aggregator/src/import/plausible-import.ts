@@ -1,4 +1,4 @@
-import { DIMENSION_NAMES, DIMENSIONS, scrubText, type Dimension, type DimensionDef } from '@qa/core'
+import { DIMENSION_NAMES, DIMENSIONS, OTHER, scrubText, type Dimension, type DimensionDef } from '@qa/core'
 import type { ClickHouseClient } from '@qa/store'
 import { rollupMonth } from '../rollup/rollup-month.ts'
 import type { PlausibleReport } from './plausible-csv.ts'
@@ -25,9 +25,10 @@ const int = (v: string | undefined) => (v && /^\d+(\.\d+)?$/.test(v) ? Math.roun
 /**
  * Turns the reports of a Plausible export into rows of our aggregate tables for one
  * site. Plausible's visitors are per day too, so they sum the same way. Reports we have
- * no dimension for (cities, regions) are skipped and named.
+ * no dimension for (cities, regions) are skipped and named. Breakdown values and event
+ * names with fewer than `k` visitors on a day fold into (other), as the rollup folds them.
  */
-export function planImport(siteId: string, reports: readonly PlausibleReport[]): ImportPlan {
+export function planImport(siteId: string, reports: readonly PlausibleReport[], k = 1): ImportPlan {
   const days = new Set<string>()
   const totals: Record<string, unknown>[] = []
   const breakdowns: Record<string, unknown>[] = []
@@ -66,7 +67,25 @@ export function planImport(siteId: string, reports: readonly PlausibleReport[]):
       }
     } else skipped.push(report.name)
   }
-  return { days: [...days].sort(), totals, breakdowns, events, skippedReports: skipped }
+  return { days: [...days].sort(), totals, breakdowns: foldUnderK(breakdowns, ['day', 'dimension'], 'value', k), events: foldUnderK(events, ['day'], 'event', k), skippedReports: skipped }
+}
+
+/** Rows of a group (same `keys`) with fewer than k visitors merge into one (other) row, their counts summed. */
+function foldUnderK(rows: Record<string, unknown>[], keys: readonly string[], valueColumn: string, k: number): Record<string, unknown>[] {
+  if (k <= 1) return rows
+  const kept: Record<string, unknown>[] = []
+  const other = new Map<string, Record<string, unknown>>()
+  for (const row of rows) {
+    if (Number(row.visitors) >= k) {
+      kept.push(row)
+      continue
+    }
+    const key = keys.map((c) => String(row[c])).join('\u0000')
+    const sum = other.get(key)
+    if (!sum) other.set(key, { ...row, [valueColumn]: OTHER })
+    else for (const [c, v] of Object.entries(row)) if (typeof v === 'number') sum[c] = Number(sum[c]) + v
+  }
+  return [...kept, ...other.values()]
 }
 
 /**

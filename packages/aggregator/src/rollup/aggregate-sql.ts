@@ -96,15 +96,19 @@ GROUP BY fdim, fv, dim, v`
 }
 
 /**
- * Custom events with their props (prop values folded below k) and goal conversions.
+ * Custom events with their props and goal conversions. Event names are sent by
+ * visitors' browsers, so a name seen by fewer than k visitors that day folds into
+ * (other), without its props; prop values fold the same way.
  * Goals arrive as parallel arrays: name, event ('' if a page goal), page regex ('' if
  * an event goal).
  */
 export const EVENTS_SQL = `
 INSERT INTO agg_events_daily_staging (site_id, day, kind, event, prop_key, prop_value, visitors, events)
-SELECT {site:String}, {day:Date}, 'event', name, pk, pv2, uniqExact(visitor_id), count()
+SELECT {site:String}, {day:Date}, 'event', ev, pk, pv2, uniqExact(visitor_id), count()
 FROM (
-  SELECT *, if(pk != '' AND uniqExact(visitor_id) OVER (PARTITION BY name, pk, pv) < {k:UInt32}, '${OTHER}', pv) AS pv2
+  SELECT *,
+    if(uniqExact(visitor_id) OVER (PARTITION BY name) < {k:UInt32}, '${OTHER}', name) AS ev,
+    if(pk != '' AND uniqExact(visitor_id) OVER (PARTITION BY name, pk, pv) < {k:UInt32}, '${OTHER}', pv) AS pv2
   FROM (
     SELECT visitor_id, name, kv.1 AS pk, kv.2 AS pv
     FROM rollup_work
@@ -112,7 +116,8 @@ FROM (
     WHERE ${THIS_DAY} AND name NOT IN ('pageview', 'engagement')
   )
 )
-GROUP BY name, pk, pv2`
+WHERE ev != '${OTHER}' OR pk = ''
+GROUP BY ev, pk, pv2`
 
 export const GOALS_SQL = `
 INSERT INTO agg_events_daily_staging (site_id, day, kind, event, prop_key, prop_value, visitors, events)

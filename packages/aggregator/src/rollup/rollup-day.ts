@@ -1,8 +1,7 @@
-import { DAILY_AGGREGATE_TABLES, endOfSiteDay, startOfSiteDay, type Site } from '@qa/core'
+import { DAILY_AGGREGATE_TABLES, endOfSiteDay, minGroupSize, startOfSiteDay, type Site, type VisitDimension } from '@qa/core'
 import type { ClickHouseClient } from '@qa/store'
 import { BUILD_WORK_SQL } from './work-table.ts'
 import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, smallFilterValuesSql, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
-import type { VisitDimension } from '@qa/core'
 import { replacePartition } from './replace-partition.ts'
 
 export interface RollupSettings {
@@ -68,7 +67,7 @@ function siteParams(site: Site, day: string, settings: RollupSettings): Record<s
     to: endOfSiteDay(day, site.timezone),
     gap_ms: settings.visitGapMs ?? VISIT_GAP_MS,
     bounce_ms: settings.bounceEngagementMs,
-    k: site.minGroupSize ?? settings.minGroupSize,
+    k: minGroupSize(site, settings),
     goal_names: goals.map((g) => g.name),
     goal_events: goals.map((g) => g.event ?? ''),
     goal_pages: goals.map((g) => (g.page ? pagePatternToRegex(g.page) : '')),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { SingleBar } from 'cli-progress'
-import type { Config } from '@qa/core'
+import { minGroupSize, resolveSite, type Config } from '@qa/core'
 import { applyImport, planImport, readPlausibleExport } from '@qa/aggregator'
 import { withStore } from '../store-access.ts'
 
@@ -13,11 +13,12 @@ export async function importCommand(config: Config, args: string[]): Promise<num
     process.stderr.write('usage: qa import plausible EXPORT.zip --site SITE_ID [--dry-run]\n')
     return 2
   }
-  if (!config.sites.some((s) => (s.id ?? s.domains[0]) === values.site)) {
+  const site = config.sites.map(resolveSite).find((s) => s.id === values.site)
+  if (!site) {
     process.stderr.write(`unknown site ${values.site}: configure it first\n`)
     return 2
   }
-  const plan = planImport(values.site, readPlausibleExport(readFileSync(file)))
+  const plan = planImport(site.id, readPlausibleExport(readFileSync(file)), minGroupSize(site, config.aggregation))
   const summary = `${plan.days.length} days (${plan.days[0] ?? '-'} to ${plan.days.at(-1) ?? '-'}): ${plan.totals.length} daily totals, ${plan.breakdowns.length} breakdown rows, ${plan.events.length} event rows`
   if (plan.skippedReports.length > 0) process.stdout.write(`skipped reports without a matching dimension: ${plan.skippedReports.join(', ')}\n`)
   if (values['dry-run']) {

@@ -1,4 +1,4 @@
-import { resolveSite, type Config } from '@qa/core'
+import { minGroupSize, resolveSite, type Config } from '@qa/core'
 import { firstLoginLine } from '../roles/role-process.ts'
 
 export interface RunningParts {
@@ -15,7 +15,7 @@ export interface RunningParts {
 export function startBanner(cfg: Config, parts: RunningParts): string {
   const sites = cfg.sites.map(resolveSite)
   const siteLines = sites.map(
-    (s, i) => `  ${i === 0 ? 'sites' : ''}`.padEnd(19) + `${s.id}: ${s.domains.join(', ')} (${s.timezone}, minimum group size ${s.minGroupSize ?? cfg.aggregation.minGroupSize})`,
+    (s, i) => `  ${i === 0 ? 'sites' : ''}`.padEnd(19) + `${s.id}: ${s.domains.join(', ')} (${s.timezone}, minimum group size ${minGroupSize(s, cfg.aggregation)})`,
   )
   return [
     '',

@@ -203,3 +203,11 @@ export function resolveSite(input: SiteInput): Site {
     ...(site.durable === undefined ? {} : { durable: site.durable }),
   }
 }
+
+/**
+ * The minimum group size k of a site: its own `minGroupSize`, or the global one. Every
+ * path that stores or shows a group (rollup, import, share links, inventory) asks here.
+ */
+export function minGroupSize(site: { minGroupSize?: number }, aggregation: { minGroupSize: number }): number {
+  return site.minGroupSize ?? aggregation.minGroupSize
+}

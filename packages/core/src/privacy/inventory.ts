@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.ts'
+import { minGroupSize, resolveSite, type Config } from '../config/schema.ts'
 import { RAW_STORE_COLUMNS, RawHitSchema } from '../event/raw-hit.ts'
 
 /**
@@ -8,7 +8,9 @@ import { RAW_STORE_COLUMNS, RawHitSchema } from '../event/raw-hit.ts'
 export function dataInventory(config: Config): string {
   const c = config.collector
   const r = config.retention
-  const k = config.aggregation.minGroupSize
+  const sites = config.sites.map(resolveSite)
+  const ks = [...new Set(sites.map((s) => minGroupSize(s, config.aggregation)))]
+  const groups = ks.length === 0 ? `${config.aggregation.minGroupSize}` : ks.length === 1 ? `${ks[0]}` : `the site's minimum group size (${ks.join(' or ')})`
   const rawRetention = `until its day's final rollup, and never longer than ${r.rawTtlHours} hours`
   const rawRows = [...Object.entries(RawHitSchema.shape).map(([name, schema]) => [name, schema.description ?? ''] as const), ...Object.entries(RAW_STORE_COLUMNS)].map(([name, why]) => `| \`${name}\` | ${why} | raw_hits | ${rawRetention} |`)
   return [
@@ -31,13 +33,20 @@ export function dataInventory(config: Config): string {
     '|---|---|---|---|',
     ...rawRows,
     `| salt | 32 random bytes per site and day, keys the visitor hash | salts | until ${r.saltGraceMinutes} minutes after its day ends |`,
-    `| counts and sums by time and dimension | the statistics shown on the dashboard: visitors per day, visits, pageviews, bounces, durations, events | agg_* tables | kept; anonymous (groups under ${k} visitors are merged into "(other)") |`,
+    `| counts and sums by time and dimension | the statistics shown on the dashboard: visitors per day, visits, pageviews, bounces, durations, events | agg_* tables | kept; anonymous (values and event names seen by fewer than ${groups} visitors on a day are merged into "(other)") |`,
     '| refused-event counts | how many events were dropped as bots, for DNT/GPC or rate limits, per site and minute | ingest_drops | kept; counts only |',
     '| rollup, purge, salt and audit logs | prove that the rules above are applied | rollup_log, purge_log, salt_log, audit_log | kept; no personal data |',
+    `| dashboard accounts | user names and roles, scrypt hashes of passwords, SHA-256 hashes of API keys and share-link tokens, never the secrets themselves | ${config.dashboard.authFile ?? `${config.dataDir}/dashboard-auth.json`} | until the account, key or link is removed |`,
+    '',
+    '## Sites',
+    '',
+    '| Site | Domains | Time zone (its days and salts) | Minimum group size |',
+    '|---|---|---|---|',
+    ...sites.map((s) => `| ${s.id} | ${s.domains.join(', ')} | ${s.timezone} | ${minGroupSize(s, config.aggregation)} |`),
     '',
     '## Quotable statements',
     '',
-    `- "Access time, truncated network address, request details and parsed browser information collected for access statistics are automatically deleted after at most ${r.rawTtlHours} hours."`,
+    `- "The time of each page view, the page, the referring site, campaign tags, browser, operating system and device class, country, language and a visitor identifier that changes daily, collected for access statistics, are automatically deleted after at most ${r.rawTtlHours} hours. Network addresses and browser identification strings are never stored."`,
     '- "Analytics are kept only in aggregate, anonymous form that cannot be re-identified."',
     '- "Unique visitors are counted per day with a daily-changing identifier; a person visiting on two days is counted twice."',
     '',

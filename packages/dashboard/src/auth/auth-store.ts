@@ -28,7 +28,7 @@ export class AuthStore {
   }
 
   private save(): void {
-    mkdirSync(dirname(this.file), { recursive: true })
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 })
     const tmp = `${this.file}.tmp`
     writeFileSync(tmp, JSON.stringify(this.state, null, 2), { mode: 0o600 })
     renameSync(tmp, this.file)

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod'
-import { DIMENSION_NAMES, DIMENSIONS, resolveSite, zodReason, type Clock, type DimensionDef, type Config, type Logger, type Site } from '@qa/core'
+import { DIMENSION_NAMES, DIMENSIONS, minGroupSize, resolveSite, zodReason, type Clock, type DimensionDef, type Config, type Logger, type Site } from '@qa/core'
 import type { AuthStore } from '../auth/auth-store.ts'
 import { RoleSchema } from '../auth/auth-store.ts'
 import { LoginLimiter, Sessions } from '../auth/sessions.ts'
@@ -59,7 +59,6 @@ const LoginSchema = z.object({ username: z.string().min(1).max(100), password: z
 export function createDashboardApp(deps: DashboardDeps): express.Express {
   const { config, stats, privacy, auth, clock } = deps
   const sites = config.sites.map(resolveSite)
-  const k = config.aggregation.minGroupSize
   const sessions = new Sessions(config.dashboard.sessionHours * 3_600_000, clock.now)
   const limiter = new LoginLimiter(config.dashboard.loginAttempts, 15 * 60_000, clock.now)
   const app = express()
@@ -120,7 +119,7 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
   app.get('/api/me', (req, res) => {
     const p = principalOf(req)
     if (!p) return refuse(req, res)
-    if (p.kind === 'share') return void res.json({ share: true, site: p.site, minGroupSize: k })
+    if (p.kind === 'share') return void res.json({ share: true, site: p.site, minGroupSize: minGroupSize(sites.find((s) => s.id === p.site) ?? {}, config.aggregation) })
     res.json({ username: p.username, role: p.role, csrf: p.kind === 'session' ? p.session.csrf : undefined, mustChangePassword: auth.mustChangePassword(p.username) })
   })
 
@@ -145,13 +144,19 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
       // A share link's other sites and unknown sites look the same: not found.
       if (!site) return void res.status(404).json({ error: 'unknown site' })
       try {
+        // Through a share link, a filter on a value under k would show that small group's numbers: refused.
+        const k = shareK(req, site)
+        if (k > 1 && parsed.data.filter && (await stats.filterVisitors(site, parsed.data, clock.now())) < k) {
+          return void res.status(403).json({ error: `filter: fewer than ${k} visitors have this value in this period; share links show such values only inside (other)` })
+        }
         await handler(site, parsed.data, req, res)
       } catch (err) {
         if (err instanceof StatsError) return void res.status(400).json({ error: err.message })
         next(err)
       }
     }
-  const shareK = (req: Request) => (principalOf(req)?.kind === 'share' ? k : 1)
+  /** A share link's audience sees groups of at least the site's k, as the rollup stores them; maintainers see every stored row. */
+  const shareK = (req: Request, site: Site) => (principalOf(req)?.kind === 'share' ? minGroupSize(site, config.aggregation) : 1)
 
   app.get('/api/stats/aggregate', withStats(async (site, p, _req, res) => void res.json(await stats.topline(site, p, clock.now()))))
   app.get('/api/stats/timeseries', withStats(async (site, p, _req, res) => void res.json(await stats.timeseries(site, p, clock.now()))))
@@ -165,7 +170,7 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
       const csv = raw.endsWith('.csv')
       const dim = BreakdownParamsSchema.safeParse({ dimension: csv ? raw.slice(0, -4) : raw })
       if (!dim.success) return void res.status(400).json({ error: `unknown dimension ${raw}` })
-      const rows = await stats.breakdown(site, dim.data.dimension, p, clock.now(), shareK(req))
+      const rows = await stats.breakdown(site, dim.data.dimension, p, clock.now(), shareK(req, site))
       if (!csv) return void res.json(rows)
       res.type('text/csv').set('Content-Disposition', `attachment; filename="${site.id}-${dim.data.dimension}.csv"`).send(toCsv(rows))
     }),
@@ -175,9 +180,9 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     withStats(async (site, p, req, res) => {
       const q = PropertyQuerySchema.safeParse(req.query)
       if (!q.success) return void res.status(400).json({ error: zodReason(q.error, 'query') })
-      if (q.data.kind === 'dimension') return void res.json(await stats.breakdown(site, q.data.dimension, p, clock.now(), shareK(req)))
+      if (q.data.kind === 'dimension') return void res.json(await stats.breakdown(site, q.data.dimension, p, clock.now(), shareK(req, site)))
       if (p.filter) return void res.status(400).json({ error: 'filter: property breakdowns are per event and cannot be filtered' })
-      res.json(await stats.propertyBreakdown(site, q.data.event, q.data.key, p, clock.now(), shareK(req)))
+      res.json(await stats.propertyBreakdown(site, q.data.event, q.data.key, p, clock.now(), shareK(req, site)))
     }),
   )
   app.get(

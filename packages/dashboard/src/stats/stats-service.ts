@@ -105,6 +105,17 @@ export class StatsService {
     return ranges.map((_, i) => num(rows.find((r) => Number(r.range_index) === i) ?? {}))
   }
 
+  /** The visitors of the filter's value over the range (summed daily): whether a share link may show it. */
+  async filterVisitors(site: Site, p: StatsParams, now: number): Promise<number> {
+    const filter = parseFilter(p.filter)
+    if (!filter) return 0
+    const [row] = await this.rows<{ v: string }>(
+      `SELECT sum(visitors) AS v FROM ${spanning('breakdown')} WHERE filter_dimension = '' AND dimension = {dim:String} AND value = {value:String}`,
+      { ...rangeParams(site, periodRange(p, now, site.timezone)), dim: filter.dimension, value: filter.value },
+    )
+    return Number(row?.v ?? 0)
+  }
+
   async topline(site: Site, p: StatsParams, now: number): Promise<Topline> {
     const range = periodRange(p, now, site.timezone)
     const filter = parseFilter(p.filter)

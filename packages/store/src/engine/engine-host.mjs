@@ -14,6 +14,9 @@ import { Worker } from 'node:worker_threads'
 
 const SERVE_QUERY_ID = 'qa-store-serve'
 
+// Salts and raw parts are the engine's files: readable by this user only.
+process.umask(0o077)
+
 // Runs beside the main thread, which is inside the engine until the stop.
 const WATCHER = `
 const { workerData } = require('node:worker_threads')
