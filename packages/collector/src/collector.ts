@@ -47,7 +47,7 @@ export interface Collector {
   record(event: unknown, ctx: RequestContext): Promise<RecordResult>
   /** Whether the store answers and the buffer has room: what /ready reports. */
   readiness(): Promise<{ ready: boolean; store: boolean; buffered: number; capacity: number; spoolBytes: number; reservedBytes: number; spoolCapacity: number }>
-  /** Creates today's and tomorrow's salts for every site. */
+  /** Loads today's salt of every site (the aggregator makes them; a missing one is created as a logged fallback). */
   prepareSalts(): Promise<void>
   /** Writes everything buffered; resolves when the store has it. */
   flush(): Promise<void>
@@ -67,7 +67,9 @@ function umamiResolver(sites: readonly Site[]): (website: string) => string | un
 export function createCollector({ config, store, logger, clock = systemClock, onFlush, metrics = createMetrics(), slot }: CollectorOptions): Collector {
   const c = config.collector
   const sites = config.sites.map(resolveSite)
-  const salts = new SaltCache(new SaltStore(store.client, clock.now))
+  const salts = new SaltCache(new SaltStore(store.client, clock.now), (siteId, day) =>
+    logger.warn({ site: siteId, day }, 'no salt for this site-day: the collector created one (logged); is the aggregator running?'),
+  )
   const spool = Spool.open(c.spoolDir ?? join(config.dataDir, 'spool'), c.spoolMaxBytes, slot)
   metrics.spoolCapacityBytes.set(spool.capacityBytes)
   const writer = new BatchWriter<RawHit>({

@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import type { ClickHouseClient } from '@clickhouse/client'
 
+/** Who creates a salt: the aggregator ahead of time, or a collector that found none. */
+export type SaltActor = 'aggregator' | 'collector'
+
 /**
  * Salts live in the store so every collector instance shares them. Creation is
  * race-safe without locks: each writer inserts a candidate, then everybody uses the
  * least (created_at, salt) candidate of the day, so readers converge on one salt.
+ * Every creation is logged in salt_log with its actor, whoever made it.
  */
 export class SaltStore {
   constructor(
@@ -24,13 +28,8 @@ export class SaltStore {
     return rows[0] ? Buffer.from(rows[0].salt, 'hex') : undefined
   }
 
-  /** Returns the day's salt, creating a candidate first when none exists. */
-  async getOrCreate(siteId: string, day: string): Promise<Buffer> {
-    return (await this.ensure(siteId, day)).salt
-  }
-
-  /** Like getOrCreate, and says whether this call inserted the candidate. */
-  async ensure(siteId: string, day: string): Promise<{ salt: Buffer; created: boolean }> {
+  /** Returns the day's salt, creating (and logging) a candidate first when none exists, and says whether this call did. */
+  async ensure(siteId: string, day: string, actor: SaltActor): Promise<{ salt: Buffer; created: boolean }> {
     const existing = await this.get(siteId, day)
     if (existing) return { salt: existing, created: false }
     await this.client.insert({
@@ -40,6 +39,7 @@ export class SaltStore {
     })
     const chosen = await this.get(siteId, day)
     if (!chosen) throw new Error(`salt for site ${siteId} day ${day} not readable after insert`)
+    await this.client.insert({ table: 'salt_log', values: [{ at: this.now(), site_id: siteId, day, action: 'created', actor }], format: 'JSONEachRow' })
     return { salt: chosen, created: true }
   }
 

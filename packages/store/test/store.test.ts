@@ -55,7 +55,7 @@ describe('SaltStore', () => {
   it('leaves racing instances on the same salt', async () => {
     const a = new SaltStore(store.client, () => 1000)
     const b = new SaltStore(store.client, () => 1001)
-    const [sa, sb] = await Promise.all([a.getOrCreate('race', '2026-11-23'), b.getOrCreate('race', '2026-11-23')])
+    const [sa, sb] = await Promise.all([a.ensure('race', '2026-11-23', 'collector').then((r) => r.salt), b.ensure('race', '2026-11-23', 'collector').then((r) => r.salt)])
     const settled = await a.get('race', '2026-11-23')
     expect(settled).toBeDefined()
     expect(sa.length).toBe(32)
@@ -65,9 +65,20 @@ describe('SaltStore', () => {
   })
   it('keeps different salts per site and day', async () => {
     const s = new SaltStore(store.client, () => 2000)
-    const x = await s.getOrCreate('site-a', '2026-11-23')
-    expect((await s.getOrCreate('site-a', '2026-11-24')).equals(x)).toBe(false)
-    expect((await s.getOrCreate('site-b', '2026-11-23')).equals(x)).toBe(false)
-    expect((await s.getOrCreate('site-a', '2026-11-23')).equals(x)).toBe(true)
+    const x = await s.ensure('site-a', '2026-11-23', 'collector').then((r) => r.salt)
+    expect((await s.ensure('site-a', '2026-11-24', 'collector').then((r) => r.salt)).equals(x)).toBe(false)
+    expect((await s.ensure('site-b', '2026-11-23', 'collector').then((r) => r.salt)).equals(x)).toBe(false)
+    expect((await s.ensure('site-a', '2026-11-23', 'collector').then((r) => r.salt)).equals(x)).toBe(true)
+  })
+  it('logs every creation once, with who made it', async () => {
+    const s = new SaltStore(store.client, () => 3000)
+    await s.ensure('logged', '2026-11-23', 'aggregator')
+    await s.ensure('logged', '2026-11-23', 'collector')
+    await s.ensure('logged', '2026-11-24', 'collector')
+    const log = await (await store.client.query({ query: "SELECT toString(day) AS day, toString(action) AS action, actor FROM salt_log WHERE site_id = 'logged' ORDER BY day", format: 'JSONEachRow' })).json()
+    expect(log).toEqual([
+      { day: '2026-11-23', action: 'created', actor: 'aggregator' },
+      { day: '2026-11-24', action: 'created', actor: 'collector' },
+    ])
   })
 })

@@ -29,7 +29,7 @@ export async function maintainSalts(
   for (const site of sites) {
     const today = siteDay(now, site.timezone)
     for (const day of [today, nextDay(today)]) {
-      if ((await salts.ensure(site.id, day)).created) changes.created.push({ siteId: site.id, day })
+      if ((await salts.ensure(site.id, day, 'aggregator')).created) changes.created.push({ siteId: site.id, day })
     }
   }
   const bySite = new Map(sites.map((s) => [s.id, s]))
@@ -52,9 +52,9 @@ export async function maintainSalts(
     }
     changes.destroyed.push(...expired.map((e) => ({ siteId: e.siteId, day })))
   }
-  const log = [...changes.created.map((c) => ({ ...c, action: 'created' })), ...changes.destroyed.map((c) => ({ ...c, action: 'destroyed' }))]
-  if (log.length > 0) {
-    await client.insert({ table: 'salt_log', values: log.map((l) => ({ at: now, site_id: l.siteId, day: l.day, action: l.action })), format: 'JSONEachRow' })
+  // Creations are logged by the salt store, whoever makes them.
+  if (changes.destroyed.length > 0) {
+    await client.insert({ table: 'salt_log', values: changes.destroyed.map((d) => ({ at: now, site_id: d.siteId, day: d.day, action: 'destroyed', actor: 'aggregator' })), format: 'JSONEachRow' })
   }
   return changes
 }

@@ -5,7 +5,7 @@ export interface PrivacyReport {
   retention: { rawTtlHours: number; saltGraceMinutes: number; closeAfterMinutes: number; minGroupSize: number; ipv4PrefixBits: number; ipv6PrefixBits: number; honourDnt: boolean }
   lastRollup: { at: string; site: string; day: string } | null
   lastPurge: { at: string; partitions: number; rows: number; neverRolledRows: number } | null
-  salts: { at: string; site: string; day: string; action: string }[]
+  salts: { at: string; site: string; day: string; action: string; actor: string }[]
   audit: { at: string; passed: boolean; failed: string[]; report: string } | null
   inventory: string
 }
@@ -28,8 +28,8 @@ export class PrivacyService {
       'SELECT toString(at) AS at, count() AS partitions, sum(rows) AS rows, sum(never_rolled_rows) AS never FROM purge_log GROUP BY at ORDER BY at DESC LIMIT 1',
     )
     const salts = await (
-      await this.client.query({ query: 'SELECT toString(at) AS at, site_id, toString(day) AS day, toString(action) AS action FROM salt_log ORDER BY at DESC LIMIT 20', format: 'JSONEachRow' })
-    ).json<{ at: string; site_id: string; day: string; action: string }>()
+      await this.client.query({ query: 'SELECT toString(at) AS at, site_id, toString(day) AS day, toString(action) AS action, actor FROM salt_log ORDER BY at DESC LIMIT 20', format: 'JSONEachRow' })
+    ).json<{ at: string; site_id: string; day: string; action: string; actor: string }>()
     const audit = await this.one<{ at: string; passed: number; failed: string[]; report: string }>('SELECT toString(at) AS at, passed, failed, report FROM audit_log ORDER BY at DESC LIMIT 1')
     return {
       retention: {
@@ -43,7 +43,7 @@ export class PrivacyService {
       },
       lastRollup: rollup ? { at: rollup.at, site: rollup.site_id, day: rollup.day } : null,
       lastPurge: purge ? { at: purge.at, partitions: Number(purge.partitions), rows: Number(purge.rows), neverRolledRows: Number(purge.never) } : null,
-      salts: salts.map((s) => ({ at: s.at, site: s.site_id, day: s.day, action: s.action })),
+      salts: salts.map((s) => ({ at: s.at, site: s.site_id, day: s.day, action: s.action, actor: s.actor })),
       audit: audit ? { at: audit.at, passed: audit.passed === 1, failed: audit.failed, report: audit.report } : null,
       inventory: dataInventory(config),
     }

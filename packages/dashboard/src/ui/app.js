@@ -272,7 +272,7 @@
       el('div', { class: 'card' }, el('h2', {}, 'Lifecycle'),
         el('p', {}, `Last rollup: ${r.lastRollup ? `${r.lastRollup.at} UTC (${r.lastRollup.site}, ${r.lastRollup.day})` : 'never'}`),
         el('p', {}, `Last purge: ${r.lastPurge ? `${r.lastPurge.at} UTC, ${r.lastPurge.partitions} partitions, ${r.lastPurge.rows} rows (${r.lastPurge.neverRolledRows} never rolled up)` : 'never'}`),
-        el('p', {}, `Salt events: ${r.salts.map((s) => `${s.action} ${s.site} ${s.day}`).join('; ') || 'none'}`)),
+        el('p', {}, `Salt events: ${r.salts.map((s) => `${s.action} ${s.site} ${s.day}${s.actor === 'collector' ? ' (by a collector: no aggregator had made it)' : ''}`).join('; ') || 'none'}`)),
       el('div', { class: 'card' }, el('h2', {}, 'Data inventory'), el('pre', {}, r.inventory)),
     )
   }
