@@ -8,7 +8,7 @@ let c: TestCollector
 let dash: TestDashboard
 
 beforeAll(async () => {
-  c = await startTestCollector(testConfig({ collector: { rateLimitPerMinute: 3, trustedProxies: ['127.0.0.1/32'] } }))
+  c = await startTestCollector(testConfig({ sites: [{ id: 'test', domains: ['test.example'], events: ['Signup'] }], collector: { rateLimitPerMinute: 3, trustedProxies: ['127.0.0.1/32'] } }))
   dash = await startTestDashboard(c.store.config, c.store, Date.now())
 })
 afterAll(async () => {
@@ -33,15 +33,18 @@ describe('what the collector refuses, per day, for the maintainers', () => {
     expect((await c.post(page, { origin: 'https://elsewhere.example', ...ip(7) })).status).toBe(403)
     expect((await serverTracker(c.collector)({ url: 'not a url', domain: 'test.example', ip: '203.0.113.5', userAgent: CHROME_UA })).status).toBe('rejected')
     expect((await c.post({ ...page, d: 'unknown.example' })).status).toBe(404)
+    // The site declares its events: a declared one is stored, any other name is dropped and counted.
+    expect(await (await c.post({ ...page, n: 'Signup' }, ip(3))).json()).toEqual({ status: 'accepted' })
+    expect(await (await c.post({ ...page, n: 'Buy cheap pills' }, ip(3))).json()).toEqual({ status: 'dropped', reason: 'undeclared_event' })
     await c.collector.flush()
 
     const admin = await dash.login('admin', await dash.auth.addUser('admin', 'admin'))
     const res = await admin.get('/api/stats/drops?site=test&period=7d')
     expect(res.status).toBe(200)
     const drops = (await res.json()) as { days: { day: string }[]; totals: Record<string, number> }
-    expect(drops.totals).toEqual({ bot: 1, consent: 2, rate_limited: 1, invalid: 4, late: 0 })
+    expect(drops.totals).toEqual({ bot: 1, consent: 2, rate_limited: 1, undeclared_event: 1, invalid: 4, late: 0 })
     expect(drops.days).toHaveLength(1)
-    expect(drops.days[0]).toMatchObject({ bot: 1, consent: 2, rate_limited: 1, invalid: 4 })
+    expect(drops.days[0]).toMatchObject({ bot: 1, consent: 2, rate_limited: 1, undeclared_event: 1, invalid: 4 })
   })
 
   it('keeps them from the audience of a share link', async () => {

@@ -58,6 +58,7 @@ describe('loadConfig', () => {
     expect(refusal('sites')).toMatch(/not a string/)
     expect(() => loadConfig({ FILTER_DIMENSIONS: 'sorce' })).toThrow(/aggregation\.filterDimensions\.0 \(FILTER_DIMENSIONS\): .*\(did you mean source\?\)/)
     expect(() => loadConfig({ FILTER_DIMENSIONS: 'page' })).toThrow(ConfigError)
+    expect(refusal({ sites: [{ domains: ['x.example'], events: ['Signup'], goals: [{ name: 'Bought', event: 'Purchase' }] }] })).toMatch(/sites\.0\.goals.*: a goal counts an event the site does not declare in events/)
   })
   it('resolves a site with default origins', () => {
     const site = resolveSite({ domains: ['x.example'], timezone: 'UTC' })

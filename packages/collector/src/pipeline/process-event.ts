@@ -10,7 +10,7 @@ import { refusesTracking } from './consent.ts'
 import { originAllowed, type SiteResolver } from './resolve-site.ts'
 import { sanitiseProps } from './sanitise-props.ts'
 
-export type DropReason = 'bot' | 'consent' | 'rate_limited'
+export type DropReason = 'bot' | 'consent' | 'rate_limited' | 'undeclared_event'
 
 export type Outcome =
   | { kind: 'accept'; row: RawHit }
@@ -38,6 +38,16 @@ export interface PipelineDeps {
   now: () => number
 }
 
+const declaredNames = new WeakMap<Site, ReadonlySet<string>>()
+
+/** Whether the site accepts this event name: pageviews and engagement always, custom names when declared (or when none are). */
+function declared(site: Site, name: string): boolean {
+  if (!site.events || name === 'pageview' || name === 'engagement') return true
+  let names = declaredNames.get(site)
+  if (!names) declaredNames.set(site, (names = new Set(site.events)))
+  return names.has(name)
+}
+
 /** Names the setting to change: a page on a new origin (a staging host, an app) is the usual cause. */
 const originRefusal = (site: Site, origin: string): string =>
   `origin ${origin.slice(0, 200)} is not allowed for site ${site.id}: add it to the site's allowedOrigins`
@@ -56,6 +66,7 @@ export function processEvent(event: WireEvent, ctx: RequestContext, deps: Pipeli
   const origin = header(ctx.headers.origin)
   if (!originAllowed(site, origin)) return { kind: 'reject', status: 403, reason: originRefusal(site, origin!), siteId: site.id }
   if (deps.honourDnt && refusesTracking(ctx.headers)) return { kind: 'drop', reason: 'consent', siteId: site.id }
+  if (!declared(site, event.n)) return { kind: 'drop', reason: 'undeclared_event', siteId: site.id }
   const ua = header(ctx.headers['user-agent'])
   const agent = ua ? deps.parseUserAgent(ua) : undefined
   if (!ua || !agent || agent.bot) return { kind: 'drop', reason: 'bot', siteId: site.id }

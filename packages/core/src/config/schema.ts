@@ -45,7 +45,15 @@ export const SiteSchema = z.strictObject({
   minGroupSize: z.number().int().min(1).max(1000).optional(),
   /** Overrides collector.durable for this site: answer only once the event is stored or fsynced in the spool. */
   durable: z.boolean().optional(),
-})
+  /**
+   * The custom event names the site sends. When declared, any other name (pageviews and
+   * engagement aside) is dropped and counted: a browser cannot invent event names.
+   */
+  events: z.array(z.string().min(1).max(120)).max(1000).optional(),
+}).refine(
+  (s) => !s.events || s.goals.every((g) => g.event === undefined || s.events!.includes(g.event)),
+  { message: 'a goal counts an event the site does not declare in events', path: ['goals'] },
+)
 
 function isAddressOrCidr(s: string): boolean {
   if (!s.includes('/')) return isIpAddress(s)
@@ -184,6 +192,7 @@ export interface Site {
   minGroupSize?: number
   umamiWebsiteId?: string
   durable?: boolean
+  events?: readonly string[]
 }
 
 export function resolveSite(input: SiteInput): Site {
@@ -201,6 +210,7 @@ export function resolveSite(input: SiteInput): Site {
     ...(site.minGroupSize === undefined ? {} : { minGroupSize: site.minGroupSize }),
     ...(site.umamiWebsiteId === undefined ? {} : { umamiWebsiteId: site.umamiWebsiteId }),
     ...(site.durable === undefined ? {} : { durable: site.durable }),
+    ...(site.events === undefined ? {} : { events: site.events }),
   }
 }
 

@@ -29,7 +29,7 @@ export interface PropertyRow {
 
 /** Events the collector refused, and late ones (stored after their day closed, never aggregated), per site-local day: counts only, from ingest_drops. */
 export type DropCounts = Record<DropKind, number>
-export const DROP_KINDS = ['bot', 'consent', 'rate_limited', 'invalid', 'late'] as const
+export const DROP_KINDS = ['bot', 'consent', 'rate_limited', 'undeclared_event', 'invalid', 'late'] as const
 export type DropKind = (typeof DROP_KINDS)[number]
 
 export class StatsError extends Error {

@@ -245,7 +245,7 @@
     box.hidden = true
     if (shareToken) return
     const d = await api(`/api/stats/drops?${query()}`)
-    const kinds = [['bot', 'Bots'], ['consent', 'Consent (DNT/GPC)'], ['rate_limited', 'Rate limited'], ['invalid', 'Invalid'], ['late', 'Late']]
+    const kinds = [['bot', 'Bots'], ['consent', 'Consent (DNT/GPC)'], ['rate_limited', 'Rate limited'], ['undeclared_event', 'Undeclared events'], ['invalid', 'Invalid'], ['late', 'Late']]
     const total = kinds.reduce((n, [k]) => n + d.totals[k], 0)
     if (total === 0) return
     box.hidden = false
