@@ -129,6 +129,65 @@ describe('privacy audit', () => {
     rmSync(file)
   })
 
+  it('fails naming no_ip_values for addresses written in other forms, in audit_log and in other databases', async () => {
+    const forms = ['/u/203.0.113.77./x', '/u/203.000.113.077', '/u/ip-203-0-113-77', '/u/0xCB00714D', '/u/3405803853']
+    for (const path of forms) {
+      await store.client.insert({ table: 'raw_hits', values: [row({ path })], format: 'JSONEachRow' })
+      expect((await audit()).failed, path).toContain('no_ip_values')
+      await store.client.command({ query: 'TRUNCATE TABLE raw_hits' })
+    }
+    await store.client.insert({ table: 'audit_log', values: [{ at: clock.now(), passed: 1, failed: [], report: 'sent from 198.51.100.23' }], format: 'JSONEachRow' })
+    expect((await audit()).checks.find((c) => c.id === 'no_ip_values')!.detail).toContain('.audit_log.report')
+    await store.client.command({ query: "ALTER TABLE audit_log DELETE WHERE report LIKE '%198.51.100.23%' SETTINGS mutations_sync = 2" })
+    await store.client.command({ query: 'CREATE DATABASE IF NOT EXISTS qa_elsewhere' })
+    await store.client.command({ query: 'CREATE TABLE qa_elsewhere.notes (note String) ENGINE = MergeTree ORDER BY tuple()' })
+    await store.client.command({ query: "INSERT INTO qa_elsewhere.notes VALUES ('from 203.0.113.77')" })
+    const report = await audit()
+    expect(report.checks.find((c) => c.id === 'no_ip_values')!.detail).toContain('qa_elsewhere.notes.note')
+    cleanup.push('DROP DATABASE qa_elsewhere SYNC')
+  })
+
+  it('fails naming no_emails_or_tokens when an e-mail or a token is stored anywhere', async () => {
+    for (const value of ['/u/dave@example.com', '/reset/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b', '/cb/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig']) {
+      await store.client.insert({ table: 'agg_breakdown_daily', values: [{ site_id: 'test', day: '2026-11-20', dimension: 'page', value, visitors: 9 }], format: 'JSONEachRow' })
+      const report = await audit()
+      expect(report.failed, value).toContain('no_emails_or_tokens')
+      expect(report.checks.find((c) => c.id === 'no_emails_or_tokens')!.detail).toContain('agg_breakdown_daily.value')
+      await store.client.command({ query: "ALTER TABLE agg_breakdown_daily DELETE WHERE visitors = 9 AND dimension = 'page' SETTINGS mutations_sync = 2" })
+    }
+  })
+
+  it("fails naming small_groups when a breakdown or event row under the site's k is stored", async () => {
+    await store.client.insert({ table: 'agg_breakdown_daily', values: [{ site_id: 'test', day: '2026-11-19', dimension: 'page', value: '/lonely', visitors: 1 }], format: 'JSONEachRow' })
+    expect((await audit()).failed).toContain('small_groups')
+    await store.client.command({ query: "ALTER TABLE agg_breakdown_daily DROP PARTITION '2026-11-19'" })
+    await store.client.insert({ table: 'agg_events_daily', values: [{ site_id: 'test', day: '2026-11-19', kind: 'event', event: 'from a stranger', prop_key: '', prop_value: '', visitors: 1, events: 1 }], format: 'JSONEachRow' })
+    expect((await audit()).checks.find((c) => c.id === 'small_groups')!.detail).toBe('under k: 1 event rows')
+    cleanup.push("ALTER TABLE agg_events_daily DROP PARTITION '2026-11-19'")
+  })
+
+  it('fails naming raw_copies when raw rows are copied into another table, here or in another database', async () => {
+    await store.client.command({ query: 'CREATE TABLE raw_backup AS raw_hits' })
+    expect((await audit()).checks.find((c) => c.id === 'raw_copies')!.detail).toMatch(/\.raw_backup \(\d+ columns, visitor_id\)/)
+    await store.client.command({ query: 'DROP TABLE raw_backup SYNC' })
+    await store.client.command({ query: 'CREATE DATABASE IF NOT EXISTS qa_copy' })
+    await store.client.command({ query: 'CREATE TABLE qa_copy.hits (visitor_id UInt64, path String) ENGINE = MergeTree ORDER BY tuple()' })
+    expect((await audit()).checks.find((c) => c.id === 'raw_copies')!.detail).toContain('qa_copy.hits')
+    cleanup.push('DROP DATABASE qa_copy SYNC')
+  })
+
+  it('fails naming detached_parts when a raw partition is detached, and the purge removes it', async () => {
+    await store.client.insert({ table: 'raw_hits', values: [row({ path: '/detached' })], format: 'JSONEachRow' })
+    const [part] = await rows<{ pid: string }>(store, 'SELECT DISTINCT _partition_id AS pid FROM raw_hits')
+    await store.client.command({ query: `ALTER TABLE raw_hits DETACH PARTITION ID '${part!.pid}'` })
+    expect(await rows(store, 'SELECT count() AS n FROM raw_hits')).toEqual([{ n: '0' }])
+    expect((await audit()).failed).toContain('detached_parts')
+    const purged = await new Aggregator(config, store, createLogger('silent'), clock).purge()
+    expect(purged.filter((p) => p.reason === 'detached').length).toBeGreaterThan(0)
+    expect(await rows(store, "SELECT count() AS n FROM system.detached_parts WHERE database = currentDatabase()")).toEqual([{ n: '0' }])
+    expect((await audit()).failed).not.toContain('detached_parts')
+  })
+
   it('is clean again once the plants are gone', async () => {
     expect((await audit()).failed).toEqual([])
   })

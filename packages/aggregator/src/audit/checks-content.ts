@@ -3,24 +3,30 @@ import { join } from 'node:path'
 import { DASHBOARD_TABLES, isIpAddress, maskIpText } from '@qa/core'
 import ipaddr from 'ipaddr.js'
 import { query, type AuditContext, type Check } from './audit-types.ts'
+import { SYSTEM_DATABASES } from './checks-store.ts'
 
 interface Column {
+  database: string
   table: string
   name: string
   type: string
 }
 
-/** Tables not scanned for personal data: the audit's own reports (counts and check names only). */
-const NOT_SCANNED = new Set(['audit_log'])
-
+/**
+ * Every column of every table the store holds, ours or not (the engine's own databases
+ * aside): a copy of raw data in another database is as much a violation as one in ours.
+ */
 async function columns(ctx: AuditContext): Promise<Column[]> {
-  const cols = await query<Column>(
+  return query<Column>(
     ctx.client,
-    `SELECT table, name, type FROM system.columns
-     WHERE database = currentDatabase() AND table IN (SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT IN ('View', 'MaterializedView'))`,
+    `SELECT database, table, name, type FROM system.columns
+     WHERE database NOT IN {system:Array(String)}
+       AND (database, table) IN (SELECT database, name FROM system.tables WHERE engine NOT IN ('View', 'MaterializedView', 'Dictionary'))`,
+    { system: SYSTEM_DATABASES },
   )
-  return cols.filter((c) => !NOT_SCANNED.has(c.table))
 }
+
+const where = (c: Column) => `${c.database}.${c.table}.${c.name}`
 
 const isText = (type: string) => /String|Map\(|Array\(/.test(type)
 const isInteger = (type: string) => /^(LowCardinality\()?(U?Int(32|64|128))\)?$/.test(type)
@@ -33,11 +39,20 @@ function asText(c: Column): string {
   return `toString(${id})`
 }
 
-const IPV4_IN_TEXT = String.raw`(^|[^0-9.])(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}([^0-9.]|$)`
+// Dotted (zero-padded or not, a trailing dot allowed) and dashed quads; hex and 32-bit integer tokens.
+const OCTET = '(25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9])'
+const IPV4_IN_TEXT = String.raw`(^|[^0-9.])${OCTET}(\.${OCTET}){3}([^0-9]|\.[^0-9]|\.?$)`
+const IPV4_DASHED = String.raw`(^|[^0-9])${OCTET}(-${OCTET}){3}([^0-9-]|$)`
+const IPV4_NUMERIC = String.raw`(^|[^0-9A-Za-z.])(0x[0-9A-Fa-f]{8}|[0-9]{8,10})([^0-9A-Za-z]|$)`
+/**
+ * Text columns where long numbers are expected: an hourly partition id is ten digits, a
+ * lease holder is a UUID (whose groups can be all digits), a report counts rows.
+ */
+const NUMERIC_BY_DESIGN = new Set(['purge_log.partition_id', 'leases.holder', 'audit_log.report'])
 const UA_IN_TEXT = String.raw`Mozilla/[0-9]\.[0-9]|AppleWebKit/[0-9]|Gecko/[0-9]{4}|Chrome/[0-9]+\.[0-9]+\.[0-9]+|\(Windows NT [0-9]|\(Macintosh;|\(X11;|\(iPhone;|Dalvik/`
 
 async function countMatches(ctx: AuditContext, c: Column, predicate: string, params: Record<string, unknown> = {}): Promise<number> {
-  const [r] = await query<{ n: string }>(ctx.client, `SELECT count() AS n FROM \`${c.table}\` WHERE ${predicate}`, params)
+  const [r] = await query<{ n: string }>(ctx.client, `SELECT count() AS n FROM \`${c.database}\`.\`${c.table}\` WHERE ${predicate}`, params)
   return Number(r?.n ?? 0)
 }
 
@@ -48,11 +63,17 @@ export const ipValuesCheck: Check = {
     const cols = await columns(ctx)
     const found: string[] = []
     const typed = cols.filter((c) => /IPv4|IPv6/.test(c.type))
-    found.push(...typed.map((c) => `${c.table}.${c.name} has type ${c.type}`))
+    found.push(...typed.map((c) => `${where(c)} has type ${c.type}`))
     for (const c of cols.filter((col) => isText(col.type))) {
       const text = asText(c)
-      const n = await countMatches(ctx, c, `match(${text}, {re:String}) OR arrayExists(t -> isIPv6String(t), extractAll(${text}, '[0-9A-Fa-f:.]{7,45}'))`, { re: IPV4_IN_TEXT })
-      if (n > 0) found.push(`${c.table}.${c.name}: ${n} rows with an IP-shaped value`)
+      const numeric = NUMERIC_BY_DESIGN.has(`${c.table}.${c.name}`) ? '' : ` OR match(${text}, {num:String})`
+      const n = await countMatches(
+        ctx,
+        c,
+        `match(${text}, {re:String}) OR match(${text}, {dashed:String})${numeric} OR arrayExists(t -> isIPv6String(t), extractAll(${text}, '[0-9A-Fa-f:.]{7,45}'))`,
+        { re: IPV4_IN_TEXT, dashed: IPV4_DASHED, num: IPV4_NUMERIC },
+      )
+      if (n > 0) found.push(`${where(c)}: ${n} rows with an IP-shaped value`)
     }
     for (const ip of ctx.probeIps) found.push(...(await probe(ctx, cols, ip)))
     const probes = ctx.probeIps.length > 0 ? `, probes: ${ctx.probeIps.length} address(es) in text and numeric forms` : ''
@@ -64,7 +85,8 @@ export const ipValuesCheck: Check = {
 
 /** A known address in text form (full and as stored by mistake) and as an integer. */
 async function probe(ctx: AuditContext, cols: Column[], ip: string): Promise<string[]> {
-  if (!isIpAddress(ip)) return [`probe ${JSON.stringify(ip)} is not an address`]
+  // The report is stored in audit_log, which is searched too: it never quotes the probe.
+  if (!isIpAddress(ip)) return ['a probe is not an IP address']
   const addr = ipaddr.process(ip)
   const text = addr.toString()
   const numeric = BigInt(`0x${Buffer.from(addr.toByteArray()).toString('hex')}`).toString()
@@ -73,7 +95,7 @@ async function probe(ctx: AuditContext, cols: Column[], ip: string): Promise<str
     let n = 0
     if (isText(c.type)) n = await countMatches(ctx, c, `position(${asText(c)}, {ip:String}) > 0 OR position(${asText(c)}, {num:String}) > 0`, { ip: text, num: numeric })
     else if (isInteger(c.type)) n = await countMatches(ctx, c, `toString(\`${c.name}\`) = {num:String}`, { num: numeric })
-    if (n > 0) found.push(`${c.table}.${c.name}: probe address found in ${n} rows`)
+    if (n > 0) found.push(`${where(c)}: probe address found in ${n} rows`)
   }
   return found
 }
@@ -86,7 +108,27 @@ export const userAgentCheck: Check = {
     const text = (await columns(ctx)).filter((c) => isText(c.type))
     for (const c of text) {
       const n = await countMatches(ctx, c, `match(${asText(c)}, {re:String})`, { re: UA_IN_TEXT })
-      if (n > 0) found.push(`${c.table}.${c.name}: ${n} rows with a user-agent-shaped value`)
+      if (n > 0) found.push(`${where(c)}: ${n} rows with a user-agent-shaped value`)
+    }
+    return found.length === 0 ? { status: 'pass', detail: `${text.length} text columns searched` } : { status: 'fail', detail: found.join('; ') }
+  },
+}
+
+const EMAIL_IN_TEXT = String.raw`[^\s@/?#&=:;,<>()"']+@[^\s@/?#&=:;,<>()"']+\.[A-Za-z]{2,}`
+const TOKEN_IN_TEXT = String.raw`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.|[0-9A-Fa-f]{32,}`
+/** Columns that hold random tokens by design: a salt is 32 random bytes in hex. */
+const TOKENS_BY_DESIGN = new Set(['salts.salt'])
+
+export const emailTokenCheck: Check = {
+  id: 'no_emails_or_tokens',
+  title: 'no e-mail address or secret-looking token in any stored column',
+  async run(ctx) {
+    const found: string[] = []
+    const text = (await columns(ctx)).filter((c) => isText(c.type))
+    for (const c of text) {
+      const tokens = TOKENS_BY_DESIGN.has(`${c.table}.${c.name}`) ? '' : ` OR match(${asText(c)}, {token:String})`
+      const n = await countMatches(ctx, c, `match(${asText(c)}, {email:String})${tokens}`, { email: EMAIL_IN_TEXT, token: TOKEN_IN_TEXT })
+      if (n > 0) found.push(`${where(c)}: ${n} rows with an e-mail- or token-shaped value`)
     }
     return found.length === 0 ? { status: 'pass', detail: `${text.length} text columns searched` } : { status: 'fail', detail: found.join('; ') }
   },

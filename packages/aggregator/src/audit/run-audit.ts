@@ -1,13 +1,31 @@
 import { resolveSite, type Config } from '@qa/core'
 import { type Store } from '@qa/store'
 import type { AuditContext, Check, CheckResult } from './audit-types.ts'
-import { aggregateSchemaCheck, ipValuesCheck, spoolFilesCheck, userAgentCheck } from './checks-content.ts'
+import { aggregateSchemaCheck, emailTokenCheck, ipValuesCheck, spoolFilesCheck, userAgentCheck } from './checks-content.ts'
+import { detachedPartsCheck, rawCopiesCheck, smallGroupsCheck } from './checks-store.ts'
 import { grantsCheck } from './checks-grants.ts'
 import { fileModesCheck } from './checks-files.ts'
 import { lifecycleCheck, rawAgeCheck, rawSchemaCheck, saltCheck, ttlBackstopCheck, workTableCheck } from './checks-retention.ts'
 import { dataInventory } from '@qa/core'
 
-export const CHECKS: Check[] = [rawAgeCheck, saltCheck, ttlBackstopCheck, rawSchemaCheck, ipValuesCheck, userAgentCheck, aggregateSchemaCheck, workTableCheck, spoolFilesCheck, fileModesCheck, grantsCheck, lifecycleCheck]
+export const CHECKS: Check[] = [
+  rawAgeCheck,
+  saltCheck,
+  ttlBackstopCheck,
+  rawSchemaCheck,
+  rawCopiesCheck,
+  detachedPartsCheck,
+  ipValuesCheck,
+  emailTokenCheck,
+  userAgentCheck,
+  aggregateSchemaCheck,
+  smallGroupsCheck,
+  workTableCheck,
+  spoolFilesCheck,
+  fileModesCheck,
+  grantsCheck,
+  lifecycleCheck,
+]
 
 export interface AuditReport {
   at: string

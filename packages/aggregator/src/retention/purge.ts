@@ -5,7 +5,7 @@ import { readLedger } from '../rollup/rollup-plan.ts'
 export interface PurgedPartition {
   partitionId: string
   rows: number
-  reason: 'rolled_up' | 'ttl'
+  reason: 'rolled_up' | 'ttl' | 'detached'
   neverRolledRows: number
 }
 
@@ -74,9 +74,24 @@ export async function purgeRaw(
     const late = [...p.late.values()].reduce((a, b) => a + b, 0)
     purged.push({ partitionId: pid, rows: p.rows, reason: p.open === 0 ? 'rolled_up' : 'ttl', neverRolledRows: p.open + late, late: p.late })
   }
+  // Detached raw parts are on disk but out of every query, purge and TTL: they go whatever their age.
+  const detached = (
+    await (
+      await client.query({
+        query: "SELECT table, name FROM system.detached_parts WHERE database = currentDatabase() AND table IN ('raw_hits', 'raw_hits_local') ORDER BY name",
+        format: 'JSONEachRow',
+      })
+    ).json<{ table: string; name: string }>()
+  ).map((d) => ({ partitionId: d.name, table: d.table, rows: 0, reason: 'detached' as const, neverRolledRows: 0, late: new Map<string, number>() }))
+  purged.push(...detached.map(({ table: _table, ...d }) => d))
   if (opts.dryRun || purged.length === 0) return purged.map(({ late: _late, ...p }) => p)
   const target = alterTarget('raw_hits', opts.cluster)
-  for (const p of purged) await client.command({ query: `ALTER TABLE ${target} DROP PARTITION ID {pid:String}`, query_params: { pid: p.partitionId } })
+  for (const p of purged) {
+    if (p.reason !== 'detached') await client.command({ query: `ALTER TABLE ${target} DROP PARTITION ID {pid:String}`, query_params: { pid: p.partitionId } })
+  }
+  for (const d of detached) {
+    await client.command({ query: `ALTER TABLE ${d.table} DROP DETACHED PART {name:String}`, query_params: { name: d.partitionId }, clickhouse_settings: { allow_drop_detached: 1 } })
+  }
   await client.insert({
     table: 'purge_log',
     values: purged.map((p) => ({ at: now, partition_id: p.partitionId, rows: p.rows, reason: p.reason, never_rolled_rows: p.neverRolledRows })),

@@ -98,7 +98,10 @@ export async function purgeCommand(config: Config, args: string[]): Promise<numb
   return withStore(config, async (store) => {
     const purged = await new Aggregator(config, store, createLogger('warn')).purge(values['dry-run'] ?? false, waitNotice())
     const verb = values['dry-run'] ? 'would drop' : 'dropped'
-    for (const p of purged) out(`${verb} raw partition ${p.partitionId}: ${p.rows} rows (${p.reason}${p.neverRolledRows ? `, ${p.neverRolledRows} never rolled up` : ''})`)
+    for (const p of purged) {
+      if (p.reason === 'detached') out(`${verb} detached raw part ${p.partitionId}`)
+      else out(`${verb} raw partition ${p.partitionId}: ${p.rows} rows (${p.reason}${p.neverRolledRows ? `, ${p.neverRolledRows} never rolled up` : ''})`)
+    }
     if (purged.length === 0) out('nothing to purge')
     return 0
   }, AGGREGATOR_WORK)
