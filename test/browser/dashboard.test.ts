@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { createLogger, manualClock } from '@qa/core'
-import { Aggregator } from '@qa/aggregator'
+import { Aggregator, runAudit } from '@qa/aggregator'
 import { generateDay, type Traffic } from '../fixtures/traffic.ts'
 import { launchChromium } from '../support/browser.ts'
 import { startTestDashboard, type TestDashboard } from '../support/dashboard-server.ts'
@@ -118,6 +118,18 @@ describe('dashboard in headless Chromium', () => {
     expect(await cell(DAY1, 'consent').textContent()).toBe('3')
     expect(await page.locator('#drops-table tr.total th[data-kind="bot"]').textContent()).toBe('7')
     await page.locator('#drops').screenshot({ path: `${OUT}dashboard-drops.png` })
+  })
+
+  it('renders the privacy page: the inventory as headings and tables, the latest audit and its history', async () => {
+    const config = testConfig({ aggregation: { minGroupSize: 1 } })
+    await runAudit(store, { ...config, dataDir: store.config.dataDir, clickhouse: store.config.clickhouse }, Date.parse(`${DAY2}T23:00:00Z`))
+    await page.goto(`${dash.url}/privacy`)
+    await expect.poll(() => page.locator('#inventory h2').first().textContent()).toBe('Data inventory')
+    expect(await page.locator('#inventory table').count()).toBeGreaterThanOrEqual(2)
+    expect(await page.locator('#inventory td code', { hasText: 'visitor_id' }).count()).toBe(1)
+    expect(await page.locator('#inventory').textContent()).not.toContain('| ')
+    expect(await page.locator('#audit-history tbody tr').count()).toBeGreaterThanOrEqual(1)
+    await page.screenshot({ path: `${OUT}dashboard-privacy.png`, fullPage: true })
   })
 
   it('is keyboard accessible and has a dark mode', async () => {

@@ -7,6 +7,7 @@ import { rollupRealtime } from './rollup/realtime.ts'
 import { purgeRaw, type PurgedPartition } from './retention/purge.ts'
 import { ensureRawTtl } from './retention/raw-ttl.ts'
 import { maintainSalts, type SaltChanges } from './salts/salt-lifecycle.ts'
+import { runAudit } from './audit/run-audit.ts'
 
 export interface TickResult {
   salts: SaltChanges
@@ -88,6 +89,11 @@ export class Aggregator {
       const rolledUp = await this.rollupNow({})
       await rollupRealtime(this.store.client, this.clock.now())
       const purged = await this.purgeNow(false)
+      // A day has just been closed and its raw rows purged: the audit proves the store is as it should be.
+      if (rolledUp.some((r) => r.closed.length > 0)) {
+        const report = await runAudit(this.store, this.config, this.clock.now())
+        if (!report.passed) this.logger.error({ failed: report.failed }, 'privacy audit failed after the closing rollup')
+      }
       if (rolledUp.length + purged.length + salts.created.length + salts.destroyed.length > 0) {
         this.logger.info({ rolledUp: rolledUp.length, purged: purged.length, saltsCreated: salts.created.length, saltsDestroyed: salts.destroyed.length }, 'aggregator tick')
       }

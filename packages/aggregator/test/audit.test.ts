@@ -204,6 +204,13 @@ describe('data inventory', () => {
     expect(md).not.toContain('network address,')
   })
 
+  it('lists every column of the live raw table, and no other', async () => {
+    const md = dataInventory(config)
+    const live = (await rows<{ name: string }>(store, "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'raw_hits'")).map((c) => c.name)
+    const listed = [...md.matchAll(/^\| `(\w+)` \|.*\| raw_hits \|/gm)].map((m) => m[1])
+    expect(listed.sort()).toEqual(live.sort())
+  })
+
   it("states each site's own minimum group size, and the account file with what it holds", () => {
     const md = dataInventory({ ...config, sites: [{ id: 'a', domains: ['a.example'], timezone: 'Europe/Berlin', minGroupSize: 1, goals: [] }, { id: 'b', domains: ['b.example'], timezone: 'UTC', goals: [] }], aggregation: { ...config.aggregation, minGroupSize: 7 } })
     expect(md).toContain('| a | a.example | Europe/Berlin | 1 |')

@@ -36,6 +36,8 @@ export function dataInventory(config: Config): string {
     `| counts and sums by time and dimension | the statistics shown on the dashboard: visitors per day, visits, pageviews, bounces, durations, events | agg_* tables | kept; anonymous (values and event names seen by fewer than ${groups} visitors on a day are merged into "(other)") |`,
     '| refused-event counts | how many events were dropped as bots, for DNT/GPC or rate limits, per site and minute | ingest_drops | kept; counts only |',
     '| rollup, purge, salt and audit logs | prove that the rules above are applied | rollup_log, purge_log, salt_log, audit_log | kept; no personal data |',
+    `| spooled batches | raw rows (the same fields as above) the store could not take yet | ${c.spoolDir ?? `${config.dataDir}/spool`} | until replayed into raw_hits |`,
+    ...(config.clickhouse.url ? [] : [`| store credentials | the store users' password hashes and one password file per store user | ${config.dataDir}/engine | as long as the store |`]),
     `| dashboard accounts | user names and roles, scrypt hashes of passwords, SHA-256 hashes of API keys and share-link tokens, never the secrets themselves | ${config.dashboard.authFile ?? `${config.dataDir}/dashboard-auth.json`} | until the account, key or link is removed |`,
     '',
     '## Sites',

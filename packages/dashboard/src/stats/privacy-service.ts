@@ -7,6 +7,8 @@ export interface PrivacyReport {
   lastPurge: { at: string; partitions: number; rows: number; neverRolledRows: number } | null
   salts: { at: string; site: string; day: string; action: string; actor: string }[]
   audit: { at: string; passed: boolean; failed: string[]; report: string } | null
+  /** The latest audits, newest first: when each ran and which checks failed. */
+  auditHistory: { at: string; passed: boolean; failed: string[] }[]
   inventory: string
 }
 
@@ -31,6 +33,9 @@ export class PrivacyService {
       await this.client.query({ query: 'SELECT toString(at) AS at, site_id, toString(day) AS day, toString(action) AS action, actor FROM salt_log ORDER BY at DESC LIMIT 20', format: 'JSONEachRow' })
     ).json<{ at: string; site_id: string; day: string; action: string; actor: string }>()
     const audit = await this.one<{ at: string; passed: number; failed: string[]; report: string }>('SELECT toString(at) AS at, passed, failed, report FROM audit_log ORDER BY at DESC LIMIT 1')
+    const history = await (
+      await this.client.query({ query: 'SELECT toString(at) AS at, passed, failed FROM audit_log ORDER BY at DESC LIMIT 30', format: 'JSONEachRow' })
+    ).json<{ at: string; passed: number; failed: string[] }>()
     return {
       retention: {
         rawTtlHours: config.retention.rawTtlHours,
@@ -45,6 +50,7 @@ export class PrivacyService {
       lastPurge: purge ? { at: purge.at, partitions: Number(purge.partitions), rows: Number(purge.rows), neverRolledRows: Number(purge.never) } : null,
       salts: salts.map((s) => ({ at: s.at, site: s.site_id, day: s.day, action: s.action, actor: s.actor })),
       audit: audit ? { at: audit.at, passed: audit.passed === 1, failed: audit.failed, report: audit.report } : null,
+      auditHistory: history.map((h) => ({ at: h.at, passed: h.passed === 1, failed: h.failed })),
       inventory: dataInventory(config),
     }
   }

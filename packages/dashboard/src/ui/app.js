@@ -259,6 +259,41 @@
           el('tr', { class: 'total' }, el('th', {}, 'Total'), ...kinds.map(([k]) => el('th', { class: 'num', 'data-kind': k }, fmt('visitors', d.totals[k])))))))
   }
 
+  /**
+   * The inventory's Markdown (headings, paragraphs, lists, tables, `code`) as DOM nodes:
+   * every piece of text goes in as text, never as HTML.
+   */
+  function markdown(md) {
+    const inline = (text) => text.split(/(`[^`]*`)/).filter(Boolean).map((part) => (part.startsWith('`') && part.endsWith('`') ? el('code', {}, part.slice(1, -1)) : document.createTextNode(part)))
+    const cells = (line) => line.replace(/^\||\|$/g, '').split('|').map((c) => c.trim())
+    const out = []
+    const lines = md.split('\n')
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]
+      if (!line.trim()) continue
+      const heading = /^(#{1,3}) (.*)$/.exec(line)
+      if (heading) { out.push(el(`h${heading[1].length + 1}`, {}, ...inline(heading[2]))); continue }
+      if (line.startsWith('|')) {
+        const block = []
+        while (i < lines.length && lines[i].startsWith('|')) block.push(lines[i++])
+        i--
+        const [head, , ...body] = block
+        out.push(el('table', {}, el('thead', {}, el('tr', {}, ...cells(head).map((c) => el('th', {}, ...inline(c))))),
+          el('tbody', {}, ...body.map((b) => el('tr', {}, ...cells(b).map((c) => el('td', {}, ...inline(c))))))))
+        continue
+      }
+      if (line.startsWith('- ')) {
+        const items = []
+        while (i < lines.length && lines[i].startsWith('- ')) items.push(lines[i++].slice(2))
+        i--
+        out.push(el('ul', {}, ...items.map((t) => el('li', {}, ...inline(t)))))
+        continue
+      }
+      out.push(el('p', {}, ...inline(line)))
+    }
+    return out
+  }
+
   async function renderPrivacy() {
     $('stats').hidden = true
     const box = $('privacy')
@@ -267,13 +302,17 @@
     const rows = Object.entries(r.retention).map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', {}, String(v))))
     box.replaceChildren(
       el('h1', {}, 'Privacy'),
-      el('div', { class: 'card' }, el('h2', {}, 'Latest audit'), el('pre', { id: 'audit-report' }, r.audit ? r.audit.report : 'No audit has run yet: run pnpm qa audit.')),
+      el('div', { class: 'card' }, el('h2', {}, 'Latest audit'), el('pre', { id: 'audit-report' }, r.audit ? r.audit.report : 'No audit has run yet: the aggregator runs one after each closing rollup, or run pnpm qa audit.')),
+      el('div', { class: 'card' }, el('h2', {}, 'Audit history'),
+        r.auditHistory.length === 0 ? el('p', { class: 'note' }, 'none yet') : el('table', { id: 'audit-history' },
+          el('thead', {}, el('tr', {}, el('th', {}, 'When (UTC)'), el('th', {}, 'Result'), el('th', {}, 'Failed checks'))),
+          el('tbody', {}, ...r.auditHistory.map((a) => el('tr', {}, el('td', {}, a.at), el('td', { class: a.passed ? 'pass' : 'fail' }, a.passed ? 'PASS' : 'FAIL'), el('td', {}, a.failed.join(', ') || '-')))))),
       el('div', { class: 'card' }, el('h2', {}, 'Retention settings'), el('table', {}, el('tbody', {}, ...rows))),
       el('div', { class: 'card' }, el('h2', {}, 'Lifecycle'),
         el('p', {}, `Last rollup: ${r.lastRollup ? `${r.lastRollup.at} UTC (${r.lastRollup.site}, ${r.lastRollup.day})` : 'never'}`),
         el('p', {}, `Last purge: ${r.lastPurge ? `${r.lastPurge.at} UTC, ${r.lastPurge.partitions} partitions, ${r.lastPurge.rows} rows (${r.lastPurge.neverRolledRows} never rolled up)` : 'never'}`),
         el('p', {}, `Salt events: ${r.salts.map((s) => `${s.action} ${s.site} ${s.day}${s.actor === 'collector' ? ' (by a collector: no aggregator had made it)' : ''}`).join('; ') || 'none'}`)),
-      el('div', { class: 'card' }, el('h2', {}, 'Data inventory'), el('pre', {}, r.inventory)),
+      el('div', { class: 'card', id: 'inventory' }, ...markdown(r.inventory)),
     )
   }
 
