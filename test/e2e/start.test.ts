@@ -92,14 +92,20 @@ describe('pnpm start', () => {
     const audit = spawnQa(['audit', '--json'], { DATA_DIR: dataDir, LOG_LEVEL: 'silent' })
     let report = ''
     audit.stdout!.on('data', (d: Buffer) => (report += d.toString()))
-    expect(await new Promise((r) => audit.once('exit', r))).toBe(0)
-    expect((JSON.parse(report) as { passed: boolean }).passed).toBe(true)
+    expect(await new Promise((r) => audit.once('exit', r)), report).toBe(0)
+    expect((JSON.parse(report) as { passed: boolean }).passed, report).toBe(true)
     // The privacy page shows that audit, read by the dashboard's own (aggregate-only) user.
     const login = await fetch(`${dashboardUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'my-own-long-password' }) })
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!
     const privacy = (await (await fetch(`${dashboardUrl}/api/privacy`, { headers: { cookie } })).json()) as { audit: { passed: boolean; report: string } | null }
     expect(privacy.audit?.passed).toBe(true)
     expect(privacy.audit?.report).toMatch(/PASS {2}dashboard_grants\s+qa_dashboard: 13 SELECT grants/)
+    // An admin asks for an audit from the privacy page: the supervisor passes it to the aggregator, which runs it.
+    const { csrf } = (await login.json()) as { csrf: string }
+    const asked = await fetch(`${dashboardUrl}/api/privacy/audit`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } })
+    expect(asked.status).toBe(202)
+    const history = async () => ((await (await fetch(`${dashboardUrl}/api/privacy`, { headers: { cookie } })).json()) as { auditHistory: unknown[] }).auditHistory.length
+    await expect.poll(history, { timeout: 30_000 }).toBeGreaterThanOrEqual(2)
 
     // pnpm runs the supervisor; its own children are the store's engine and the three roles (tsx's esbuild service aside).
     const supervisor = childPids(child!.pid!).find((pid) => commandLine(pid).includes('main.ts start'))!

@@ -7,7 +7,7 @@ import { rollupRealtime } from './rollup/realtime.ts'
 import { purgeRaw, type PurgedPartition } from './retention/purge.ts'
 import { ensureRawTtl } from './retention/raw-ttl.ts'
 import { maintainSalts, type SaltChanges } from './salts/salt-lifecycle.ts'
-import { runAudit } from './audit/run-audit.ts'
+import { runAudit, type AuditReport } from './audit/run-audit.ts'
 
 export interface TickResult {
   salts: SaltChanges
@@ -112,6 +112,11 @@ export class Aggregator {
   /** What a rollup would do now with each site-day holding raw rows, and why: read-only, no lease. */
   rollupDecisions(request: Pick<RollupRequest, 'days' | 'force'> = {}): Promise<RollupDecision[]> {
     return decideRollups(this.store.client, this.sites, this.clock.now(), this.closeAfterMs, request)
+  }
+
+  /** Runs the privacy audit under the lease, so it never reads a store halfway through a rollup. */
+  audit(wait: WaitOptions = {}): Promise<AuditReport> {
+    return this.waiting(() => runAudit(this.store, this.config, this.clock.now()), wait)
   }
 
   purge(dryRun = false, wait: WaitOptions = {}): Promise<PurgedPartition[]> {

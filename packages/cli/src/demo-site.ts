@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import type { SiteInput } from '@qa/core'
+import { SiteSchema, type Config, type SiteInput } from '@qa/core'
 
 export const DEMO_DOMAIN = 'demo.localhost'
 
@@ -20,6 +20,15 @@ export function demoSite(demoPort: number): SiteInput {
       { name: 'Visit /pricing', page: '/pricing' },
     ],
   }
+}
+
+/**
+ * The configuration as `pnpm start` runs it: with no site configured, the demo site.
+ * Every command reads the store through it, so `qa audit` or `qa rollup` beside a
+ * running demo sees the demo site with its own settings.
+ */
+export function withDemoSite(config: Config): Config {
+  return config.sites.length > 0 ? config : { ...config, sites: [SiteSchema.parse(demoSite(config.demo.port))] }
 }
 
 export function demoPage(collectorUrl: string): string {

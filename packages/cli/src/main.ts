@@ -13,6 +13,7 @@ import { serveRole } from './roles/role-process.ts'
 import { userCommand } from './commands/users.ts'
 import { importCommand } from './commands/import.ts'
 import { commandHelp, usage, wantsHelp } from './usage.ts'
+import { withDemoSite } from './demo-site.ts'
 
 // Everything the product writes (store, spool, accounts) is this user's only: 0700 directories, 0600 files.
 process.umask(0o077)
@@ -38,10 +39,11 @@ async function main(argv: string[]): Promise<number> {
     case 'dashboard':
       return serveRole('dashboard', startDashboardRole)
   }
-  const config = loadConfig()
+  const configured = loadConfig()
+  // start decides itself whether the demo runs (it does not when sites are configured).
+  if (command === 'start') return startCommand(configured)
+  const config = withDemoSite(configured)
   switch (command) {
-    case 'start':
-      return startCommand(config)
     case 'store':
       return storeCommand(config)
     case 'user':

@@ -22,7 +22,7 @@ export function authFile(config: Config): string {
 }
 
 /** The dashboard's Express app on a store, with its services wired. */
-export function dashboardApp(config: Config, store: Store, auth: AuthStore, logger: Logger, clock: Clock = systemClock): ReturnType<typeof createDashboardApp> {
+export function dashboardApp(config: Config, store: Store, auth: AuthStore, logger: Logger, clock: Clock = systemClock, requestAudit?: (by: string) => void): ReturnType<typeof createDashboardApp> {
   return createDashboardApp({
     config,
     stats: new StatsService(store.client, config.aggregation.filterDimensions),
@@ -30,14 +30,15 @@ export function dashboardApp(config: Config, store: Store, auth: AuthStore, logg
     auth,
     logger,
     clock,
+    ...(requestAudit ? { requestAudit } : {}),
   })
 }
 
 /** Serves the dashboard; on first start, creates the admin and returns its one-time password. */
-export async function startDashboard(config: Config, store: Store, logger: Logger, clock: Clock = systemClock): Promise<RunningDashboard> {
+export async function startDashboard(config: Config, store: Store, logger: Logger, clock: Clock = systemClock, requestAudit?: (by: string) => void): Promise<RunningDashboard> {
   const auth = new AuthStore(authFile(config))
   const firstAdminPassword = auth.hasUsers ? undefined : await auth.addUser('admin', 'admin')
-  const server = createServer(dashboardApp(config, store, auth, logger, clock))
+  const server = createServer(dashboardApp(config, store, auth, logger, clock, requestAudit))
   await new Promise<void>((r) => server.listen(config.dashboard.port, config.dashboard.host, r))
   const url = `http://${config.dashboard.host}:${(server.address() as AddressInfo).port}`
   return {

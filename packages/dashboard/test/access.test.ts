@@ -58,6 +58,15 @@ describe('dashboard access', () => {
     expect((await viewer.send('POST', '/api/share-links', { site: 'test' })).status).toBe(403)
     expect((await viewer.send('POST', '/api/users', { username: 'x', role: 'admin' })).status).toBe(403)
     expect((await viewer.get('/api/users')).status).toBe(403)
+    expect((await viewer.send('POST', '/api/privacy/audit')).status).toBe(403)
+  })
+
+  it('says why an admin cannot start an audit from a dashboard that does not run under pnpm start', async () => {
+    const admin = await dash.login('admin', adminPw)
+    expect(((await (await admin.get('/api/privacy')).json()) as { auditOnDemand: boolean }).auditOnDemand).toBe(false)
+    const res = await admin.send('POST', '/api/privacy/audit')
+    expect(res.status).toBe(409)
+    expect(((await res.json()) as { error: string }).error).toMatch(/pnpm qa audit/)
   })
 
   it('requires the CSRF token on state changes made with the session cookie', async () => {

@@ -1,6 +1,6 @@
-import { createLogger, SiteSchema, type Config } from '@qa/core'
+import { createLogger, type Config } from '@qa/core'
 import { runningStore } from '@qa/store'
-import { demoSite, startDemoServer } from '../demo-site.ts'
+import { startDemoServer, withDemoSite } from '../demo-site.ts'
 import { onShutdown } from '../roles/role-process.ts'
 import { startBanner } from './start-banner.ts'
 import { openStore, startConfiguredStore } from '../store-access.ts'
@@ -13,13 +13,16 @@ import { superviseStore } from '../supervisor/store-supervisor.ts'
  * Ctrl-C stops the dashboard, flushes the collector, stops the aggregator, then the store.
  */
 export async function startCommand(config: Config): Promise<number> {
-  const cfg = config.sites.length > 0 ? config : { ...config, sites: [SiteSchema.parse(demoSite(config.demo.port))] }
+  const cfg = withDemoSite(config)
   const logger = createLogger(cfg.logLevel)
   const reused = !cfg.clickhouse.url && runningStore(cfg.dataDir) !== undefined
   const store = cfg.clickhouse.url || reused ? undefined : await superviseStore((port) => startConfiguredStore(cfg, port ?? cfg.store.port), logger)
   // Migrations once, before the roles start.
   await (await openStore(cfg)).close()
   const roles = { collector: new RoleChild('collector', cfg, logger), aggregator: new RoleChild('aggregator', cfg, logger), dashboard: new RoleChild('dashboard', cfg, logger) }
+  roles.dashboard.onMessage = (m) => {
+    if (m.type === 'audit-request') roles.aggregator.send(m)
+  }
   const stopAll = async () => {
     await roles.dashboard.stop()
     await roles.collector.stop()

@@ -1,12 +1,14 @@
-import { createLogger, type Config } from '@qa/core'
+import { createLogger, systemClock, type Config } from '@qa/core'
 import { startDashboard } from '@qa/dashboard'
 import { openStore } from '../store-access.ts'
-import type { RunningRole } from './role-process.ts'
+import { SUPERVISED_ENV, type RoleMessage, type RunningRole } from './role-process.ts'
 
 /** The dashboard, connected as the database user that may only read aggregates and logs. */
 export async function startDashboardRole(config: Config): Promise<RunningRole> {
   const store = await openStore(config, 'dashboard')
-  const dashboard = await startDashboard(config, store, createLogger(config.logLevel))
+  // Supervised, the aggregator is a sibling the parent can reach: admins may ask it for an audit.
+  const requestAudit = process.send && process.env[SUPERVISED_ENV] ? (by: string) => void process.send!({ type: 'audit-request', by } satisfies RoleMessage) : undefined
+  const dashboard = await startDashboard(config, store, createLogger(config.logLevel), systemClock, requestAudit)
   return {
     url: dashboard.url,
     ...(dashboard.firstAdminPassword ? { firstAdminPassword: dashboard.firstAdminPassword } : {}),

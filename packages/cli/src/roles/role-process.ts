@@ -10,7 +10,12 @@ export interface RunningRole {
 }
 
 /** Messages between a supervisor and the role processes it forks. */
-export type RoleMessage = { type: 'config?' } | { type: 'config'; config: Config } | { type: 'ready'; url?: string; firstAdminPassword?: string }
+export type RoleMessage =
+  | { type: 'config?' }
+  | { type: 'config'; config: Config }
+  | { type: 'ready'; url?: string; firstAdminPassword?: string }
+  /** From the dashboard, forwarded by the supervisor to the aggregator: an admin asked for an audit. */
+  | { type: 'audit-request'; by: string }
 
 /** Set in the environment of a forked role: its configuration comes from the parent. */
 export const SUPERVISED_ENV = 'QA_SUPERVISED'

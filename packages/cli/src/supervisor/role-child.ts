@@ -20,11 +20,19 @@ export class RoleChild {
   private backoffMs = 1000
   private startedAt = 0
 
+  /** Messages of the role other than its start-up handshake (an audit request from the dashboard). */
+  onMessage: (m: RoleMessage) => void = () => undefined
+
   constructor(
     readonly name: string,
     private readonly config: Config,
     private readonly logger: Logger,
   ) {}
+
+  /** Sends a message to the running role; dropped when it is between restarts. */
+  send(m: RoleMessage): void {
+    if (this.child?.connected) this.child.send(m)
+  }
 
   start(): Promise<Ready> {
     this.startedAt = Date.now()
@@ -34,6 +42,7 @@ export class RoleChild {
       let ready = false
       child.on('message', (m: RoleMessage) => {
         if (m.type === 'config?') child.send({ type: 'config', config: this.config } satisfies RoleMessage)
+        else if (m.type !== 'ready') this.onMessage(m)
         if (m.type !== 'ready') return
         ready = true
         resolve(m)

@@ -19,6 +19,11 @@ export interface DashboardDeps {
   auth: AuthStore
   logger: Logger
   clock: Clock
+  /**
+   * Asks the aggregator to run the privacy audit now (under `pnpm start`, through the
+   * supervisor): the dashboard's own database user may not read what the audit reads.
+   */
+  requestAudit?: (by: string) => void
 }
 
 const require = createRequire(import.meta.url)
@@ -196,7 +201,12 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
   // Operational counts for the site's maintainers, not for the audience of a share link.
   app.get('/api/stats/drops', requireUser, withStats(async (site, p, _req, res) => void res.json(await stats.drops(site, p, clock.now()))))
 
-  app.get('/api/privacy', requireUser, async (_req, res) => void res.json(await privacy.report(config)))
+  app.get('/api/privacy', requireUser, async (_req, res) => void res.json({ ...(await privacy.report(config)), auditOnDemand: deps.requestAudit !== undefined }))
+  app.post('/api/privacy/audit', requireAdmin, requireCsrf, (req, res) => {
+    if (!deps.requestAudit) return void res.status(409).json({ error: 'this dashboard cannot reach the aggregator (it runs outside pnpm start): run pnpm qa audit' })
+    deps.requestAudit((principalOf(req) as { username: string }).username)
+    res.status(202).json({ requested: true })
+  })
 
   app.get('/api/share-links', requireAdmin, (_req, res) => void res.json(auth.shareLinks()))
   app.post('/api/share-links', requireAdmin, requireCsrf, (req, res) => {

@@ -6,6 +6,7 @@
   const shareToken = (location.pathname.match(/^\/share\/([\w-]+)/) || [])[1]
   let csrf = ''
   let loginPassword = ''
+  let role = ''
   let chart
   /** Each site's time zone: hourly charts are drawn in it. */
   const zones = new Map()
@@ -100,6 +101,7 @@
 
   async function start(me) {
     $('login').hidden = true
+    if (me && me.role) role = me.role
     if (me && me.mustChangePassword && loginPassword) {
       $('change-password').hidden = false
       $('new-password').focus()
@@ -294,6 +296,25 @@
     return out
   }
 
+  /** Admins under pnpm start may ask the aggregator for an audit; the page reloads once it is recorded. */
+  function auditButton(r) {
+    if (!r.auditOnDemand || role !== 'admin') return ''
+    const b = el('button', { type: 'button', id: 'run-audit' }, 'Run the audit now')
+    b.onclick = async () => {
+      b.disabled = true
+      b.textContent = 'Audit running…'
+      const before = r.auditHistory.length && r.auditHistory[0].at
+      await api('/api/privacy/audit', { method: 'POST' })
+      for (let i = 0; i < 120; i++) {
+        await new Promise((done) => setTimeout(done, 1000))
+        const now = await api('/api/privacy')
+        if ((now.auditHistory[0] && now.auditHistory[0].at) !== before) return renderPrivacy()
+      }
+      b.textContent = 'No audit recorded yet: see the aggregator log'
+    }
+    return b
+  }
+
   async function renderPrivacy() {
     $('stats').hidden = true
     const box = $('privacy')
@@ -302,7 +323,7 @@
     const rows = Object.entries(r.retention).map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', {}, String(v))))
     box.replaceChildren(
       el('h1', {}, 'Privacy'),
-      el('div', { class: 'card' }, el('h2', {}, 'Latest audit'), el('pre', { id: 'audit-report' }, r.audit ? r.audit.report : 'No audit has run yet: the aggregator runs one after each closing rollup, or run pnpm qa audit.')),
+      el('div', { class: 'card' }, el('h2', {}, 'Latest audit', auditButton(r)), el('pre', { id: 'audit-report' }, r.audit ? r.audit.report : 'No audit has run yet: the aggregator runs one after each closing rollup, or run pnpm qa audit.')),
       el('div', { class: 'card' }, el('h2', {}, 'Audit history'),
         r.auditHistory.length === 0 ? el('p', { class: 'note' }, 'none yet') : el('table', { id: 'audit-history' },
           el('thead', {}, el('tr', {}, el('th', {}, 'When (UTC)'), el('th', {}, 'Result'), el('th', {}, 'Failed checks'))),
