@@ -40,29 +40,3 @@ export class Sessions {
     if (id) this.sessions.delete(id)
   }
 }
-
-/** Failed logins per client network in a sliding window; memory bounded by the window. */
-export class LoginLimiter {
-  private readonly failures = new Map<string, number[]>()
-
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-    private readonly now: () => number,
-  ) {}
-
-  blocked(key: string): boolean {
-    const recent = (this.failures.get(key) ?? []).filter((t) => t > this.now() - this.windowMs)
-    if (recent.length === 0) this.failures.delete(key)
-    else this.failures.set(key, recent)
-    return recent.length >= this.max
-  }
-
-  fail(key: string): void {
-    this.failures.set(key, [...(this.failures.get(key) ?? []), this.now()])
-  }
-
-  clear(key: string): void {
-    this.failures.delete(key)
-  }
-}

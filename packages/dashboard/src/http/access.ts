@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express'
-import { truncateIp } from '@qa/core'
+import { clientIp, truncateAddress, type TrustedProxies } from '@qa/core'
 import type { AuthStore, Role } from '../auth/auth-store.ts'
 import type { Session, Sessions } from '../auth/sessions.ts'
 
@@ -33,9 +33,14 @@ export function cookie(req: Request, name: string): string | undefined {
   return undefined
 }
 
-/** The client's network (/24 or /48), the key of the login limiter. */
-export function clientNetwork(req: Request): string {
-  return truncateIp(req.socket.remoteAddress ?? '') ?? 'unknown'
+/**
+ * The client's network (/24 or /48), the key of the login limiter: found as the collector
+ * finds it, so behind a trusted reverse proxy each client counts, not the proxy.
+ */
+export function clientNetwork(req: Request, trusted: TrustedProxies): string {
+  const forwarded = req.headers['x-forwarded-for']
+  const client = clientIp(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(',') : forwarded, trusted)
+  return client ? truncateAddress(client.bytes) : 'unknown'
 }
 
 export function identify(store: AuthStore, sessions: Sessions) {

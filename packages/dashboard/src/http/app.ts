@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod'
-import { DIMENSION_NAMES, DIMENSIONS, minGroupSize, resolveSite, zodReason, type Clock, type DimensionDef, type Config, type Logger, type Site } from '@qa/core'
+import { DIMENSION_NAMES, DIMENSIONS, minGroupSize, resolveSite, trustedProxyMatcher, zodReason, type Clock, type DimensionDef, type Config, type Logger, type Site } from '@qa/core'
 import type { AuthStore } from '../auth/auth-store.ts'
 import { RoleSchema } from '../auth/auth-store.ts'
-import { LoginLimiter, Sessions } from '../auth/sessions.ts'
+import { Sessions } from '../auth/sessions.ts'
+import { LoginLimiter } from '../auth/login-limiter.ts'
 import { BreakdownParamsSchema, EventQuerySchema, PropertyQuerySchema, StatsParamsSchema, type StatsParams } from '../stats/params.ts'
 import { StatsError, type StatsService } from '../stats/stats-service.ts'
 import { toCsv } from '../stats/csv.ts'
@@ -66,6 +67,7 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
   const sites = config.sites.map(resolveSite)
   const sessions = new Sessions(config.dashboard.sessionHours * 3_600_000, clock.now)
   const limiter = new LoginLimiter(config.dashboard.loginAttempts, 15 * 60_000, clock.now)
+  const trusted = trustedProxyMatcher(config.collector.trustedProxies)
   const app = express()
   app.disable('x-powered-by')
   app.set('query parser', 'simple')
@@ -87,16 +89,16 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
   for (const path of ['/', '/share/:token', '/privacy']) app.get(path, (_req, res) => void res.type('html').send(index))
 
   app.post('/api/login', async (req, res) => {
-    const net = clientNetwork(req)
-    if (limiter.blocked(net)) return void res.status(429).set('Retry-After', '900').json({ error: 'too many failed logins; try again later' })
     const body = LoginSchema.safeParse(req.body)
     if (!body.success) return void res.status(400).json({ error: 'username and password required' })
+    const attempt = limiter.begin(body.data.username, clientNetwork(req, trusted))
+    if (!attempt) return void res.status(429).set('Retry-After', '900').json({ error: 'too many failed logins; try again later' })
     const user = await auth.verify(body.data.username, body.data.password)
     if (!user) {
-      limiter.fail(net)
+      attempt.failed()
       return void res.status(401).json({ error: 'wrong username or password' })
     }
-    limiter.clear(net)
+    attempt.succeeded()
     sessions.destroy(principalOf(req)?.kind === 'session' ? (principalOf(req) as { sessionId: string }).sessionId : undefined)
     const { id, session } = sessions.create(user.username, user.role)
     const secure = req.secure || req.headers['x-forwarded-proto'] === 'https'
