@@ -56,6 +56,18 @@ async function countMatches(ctx: AuditContext, c: Column, predicate: string, par
   return Number(r?.n ?? 0)
 }
 
+/** The text columns in which some row matches: `predicate` gives each column's SQL condition. */
+async function textColumnsMatching(ctx: AuditContext, cols: Column[], predicate: (text: string, c: Column) => string, params: Record<string, unknown>, what: string): Promise<string[]> {
+  const found: string[] = []
+  for (const c of cols.filter((col) => isText(col.type))) {
+    const n = await countMatches(ctx, c, predicate(asText(c), c), params)
+    if (n > 0) found.push(`${where(c)}: ${n} rows with ${what}`)
+  }
+  return found
+}
+
+const searched = (cols: Column[]) => `${cols.filter((c) => isText(c.type)).length} text columns searched`
+
 export const ipValuesCheck: Check = {
   id: 'no_ip_values',
   title: 'no IP address in any stored column',
@@ -64,17 +76,17 @@ export const ipValuesCheck: Check = {
     const found: string[] = []
     const typed = cols.filter((c) => /IPv4|IPv6/.test(c.type))
     found.push(...typed.map((c) => `${where(c)} has type ${c.type}`))
-    for (const c of cols.filter((col) => isText(col.type))) {
-      const text = asText(c)
-      const numeric = NUMERIC_BY_DESIGN.has(`${c.table}.${c.name}`) ? '' : ` OR match(${text}, {num:String})`
-      const n = await countMatches(
+    found.push(
+      ...(await textColumnsMatching(
         ctx,
-        c,
-        `match(${text}, {re:String}) OR match(${text}, {dashed:String})${numeric} OR arrayExists(t -> isIPv6String(t), extractAll(${text}, '[0-9A-Fa-f:.]{7,45}'))`,
+        cols,
+        (text, c) =>
+          `match(${text}, {re:String}) OR match(${text}, {dashed:String})${NUMERIC_BY_DESIGN.has(`${c.table}.${c.name}`) ? '' : ` OR match(${text}, {num:String})`}` +
+          ` OR arrayExists(t -> isIPv6String(t), extractAll(${text}, '[0-9A-Fa-f:.]{7,45}'))`,
         { re: IPV4_IN_TEXT, dashed: IPV4_DASHED, num: IPV4_NUMERIC },
-      )
-      if (n > 0) found.push(`${where(c)}: ${n} rows with an IP-shaped value`)
-    }
+        'an IP-shaped value',
+      )),
+    )
     for (const ip of ctx.probeIps) found.push(...(await probe(ctx, cols, ip)))
     const probes = ctx.probeIps.length > 0 ? `, probes: ${ctx.probeIps.length} address(es) in text and numeric forms` : ''
     return found.length === 0
@@ -104,13 +116,9 @@ export const userAgentCheck: Check = {
   id: 'no_user_agents',
   title: 'no user-agent string in any stored column',
   async run(ctx) {
-    const found: string[] = []
-    const text = (await columns(ctx)).filter((c) => isText(c.type))
-    for (const c of text) {
-      const n = await countMatches(ctx, c, `match(${asText(c)}, {re:String})`, { re: UA_IN_TEXT })
-      if (n > 0) found.push(`${where(c)}: ${n} rows with a user-agent-shaped value`)
-    }
-    return found.length === 0 ? { status: 'pass', detail: `${text.length} text columns searched` } : { status: 'fail', detail: found.join('; ') }
+    const cols = await columns(ctx)
+    const found = await textColumnsMatching(ctx, cols, (text) => `match(${text}, {re:String})`, { re: UA_IN_TEXT }, 'a user-agent-shaped value')
+    return found.length === 0 ? { status: 'pass', detail: searched(cols) } : { status: 'fail', detail: found.join('; ') }
   },
 }
 
@@ -123,14 +131,15 @@ export const emailTokenCheck: Check = {
   id: 'no_emails_or_tokens',
   title: 'no e-mail address or secret-looking token in any stored column',
   async run(ctx) {
-    const found: string[] = []
-    const text = (await columns(ctx)).filter((c) => isText(c.type))
-    for (const c of text) {
-      const tokens = TOKENS_BY_DESIGN.has(`${c.table}.${c.name}`) ? '' : ` OR match(${asText(c)}, {token:String})`
-      const n = await countMatches(ctx, c, `match(${asText(c)}, {email:String})${tokens}`, { email: EMAIL_IN_TEXT, token: TOKEN_IN_TEXT })
-      if (n > 0) found.push(`${where(c)}: ${n} rows with an e-mail- or token-shaped value`)
-    }
-    return found.length === 0 ? { status: 'pass', detail: `${text.length} text columns searched` } : { status: 'fail', detail: found.join('; ') }
+    const cols = await columns(ctx)
+    const found = await textColumnsMatching(
+      ctx,
+      cols,
+      (text, c) => `match(${text}, {email:String})${TOKENS_BY_DESIGN.has(`${c.table}.${c.name}`) ? '' : ` OR match(${text}, {token:String})`}`,
+      { email: EMAIL_IN_TEXT, token: TOKEN_IN_TEXT },
+      'an e-mail- or token-shaped value',
+    )
+    return found.length === 0 ? { status: 'pass', detail: searched(cols) } : { status: 'fail', detail: found.join('; ') }
   },
 }
 
