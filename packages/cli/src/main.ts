@@ -12,6 +12,7 @@ import { startDashboardRole } from './roles/dashboard-role.ts'
 import { serveRole } from './roles/role-process.ts'
 import { userCommand } from './commands/users.ts'
 import { importCommand } from './commands/import.ts'
+import { spoolCommand } from './commands/spool.ts'
 import { commandHelp, usage, wantsHelp } from './usage.ts'
 import { withDemoSite } from './demo-site.ts'
 
@@ -56,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       return purgeCommand(config, args)
     case 'salts':
       return saltsCommand(config)
+    case 'spool':
+      return spoolCommand(config, args)
     case 'audit':
       return auditCommand(config, args)
     case 'inventory':

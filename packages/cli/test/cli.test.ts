@@ -10,7 +10,9 @@ import { generateDay } from '../../../test/fixtures/traffic.ts'
 import { aggregateSnapshot } from '../../../test/support/snapshot.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qa-cli-'))
-const env = { DATA_DIR: dataDir, SITES: 'test.example', LOG_LEVEL: 'silent', MIN_GROUP_SIZE: '1' }
+// Yesterday's day stays open all of today (closed 1440 minutes after it ends): the rollups
+// below have a whole open day to recompute at whatever hour the suite runs.
+const env = { DATA_DIR: dataDir, SITES: 'test.example', LOG_LEVEL: 'silent', MIN_GROUP_SIZE: '1', CLOSE_AFTER_MINUTES: '1440' }
 const H = 3600_000
 
 interface Run {
@@ -46,7 +48,8 @@ beforeAll(async () => {
   storeProc = (await startQaStore(dataDir)).proc
   await withStore(async (store) => {
     const now = Date.now()
-    const traffic = generateDay({ siteId: 'test.example', dayStartMs: now - 14 * H, visitors: 4000, seed: 5 })
+    const yesterday = Math.floor(now / (24 * H)) * 24 * H - 24 * H
+    const traffic = generateDay({ siteId: 'test.example', dayStartMs: yesterday, visitors: 4000, seed: 5 })
     await store.client.insert({ table: 'raw_hits', values: traffic.rows.filter((r) => r.ts < now - 60_000), format: 'JSONEachRow' })
   })
 }, 60_000)

@@ -10,9 +10,10 @@ import { validateEvent } from './pipeline/parse-body.ts'
 import type { PipelineDeps, RequestContext } from './pipeline/process-event.ts'
 import { SaltCache } from './salt/salt-cache.ts'
 import { loadTrackerScript, type TrackerScript } from './tracker-script.ts'
-import { BatchWriter, type FlushObservation } from './writer/batch-writer.ts'
+import { BatchWriter, insertBatch, type FlushObservation } from './writer/batch-writer.ts'
 import { DropCounter } from './writer/drop-counter.ts'
-import { Spool } from './writer/spool.ts'
+import { QUARANTINE_DIR, readBatch, Spool } from './writer/spool.ts'
+import { existsSync, readdirSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 
 export type RecordResult =
@@ -63,6 +64,47 @@ function umamiResolver(sites: readonly Site[]): (website: string) => string | un
   return (website) => byKey.get(website)
 }
 
+/** The raw table as the writer inserts it: hourly partitions, at most 100 in one insert. */
+export const RAW_HITS_TARGET = {
+  table: 'raw_hits',
+  columns: RAW_HIT_COLUMNS,
+}
+
+// raw_hits is partitioned by hour, and each line starts with ts in epoch milliseconds (RAW_HIT_COLUMNS[0], pinned by a test).
+const RAW_HITS_PARTITIONS = { of: (line: string) => Math.floor(Number(line.slice(1, line.indexOf(','))) / 3_600_000), maxPerInsert: 100 }
+
+/** Where a collector keeps its spool directories (one per collector process). */
+export const spoolBaseDir = (config: Config): string => config.collector.spoolDir ?? join(config.dataDir, 'spool')
+
+/**
+ * Tries again every quarantined batch of every spool directory, straight into the store:
+ * a stored batch leaves the quarantine; a refused one stays, with the store's error kind.
+ */
+export async function replayQuarantine(config: Config, store: Store): Promise<{ file: string; rows: number; error?: string }[]> {
+  const results: { file: string; rows: number; error?: string }[] = []
+  const base = spoolBaseDir(config)
+  const dirs = existsSync(base) ? readdirSync(base, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(base, e.name, QUARANTINE_DIR)) : []
+  for (const dir of [join(base, QUARANTINE_DIR), ...dirs].filter((d) => existsSync(d))) {
+    for (const file of readdirSync(dir).sort()) {
+      const batch = readBatch(join(dir, file))
+      if (!batch) {
+        results.push({ file, rows: 0, error: 'not a batch file' })
+        continue
+      }
+      const lines = batch.legacyRows ? batch.legacyRows.map((row) => JSON.stringify(RAW_HIT_COLUMNS.map((c) => row[c]))).join('\n') : batch.lines
+      try {
+        await insertBatch(store.insertLines, { ...RAW_HITS_TARGET, partitions: RAW_HITS_PARTITIONS }, lines, batch.id)
+        unlinkSync(join(dir, file))
+        results.push({ file, rows: batch.rows })
+      } catch (err) {
+        const e = err as Error & { type?: string }
+        results.push({ file, rows: batch.rows, error: e.type ?? e.message.split('\n')[0]!.slice(0, 200) })
+      }
+    }
+  }
+  return results
+}
+
 /** Wires the ingest pipeline to the store: the same object serves both HTTP front ends. */
 export function createCollector({ config, store, logger, clock = systemClock, onFlush, metrics = createMetrics(), slot }: CollectorOptions): Collector {
   const c = config.collector
@@ -70,19 +112,21 @@ export function createCollector({ config, store, logger, clock = systemClock, on
   const salts = new SaltCache(new SaltStore(store.client, clock.now), (siteId, day) =>
     logger.warn({ site: siteId, day }, 'no salt for this site-day: the collector created one (logged); is the aggregator running?'),
   )
-  const spool = Spool.open(c.spoolDir ?? join(config.dataDir, 'spool'), c.spoolMaxBytes, slot)
+  const spool = Spool.open(spoolBaseDir(config), c.spoolMaxBytes, slot)
   metrics.spoolCapacityBytes.set(spool.capacityBytes)
   const writer = new BatchWriter<RawHit>({
     spool,
     insert: store.insertLines,
-    table: 'raw_hits',
-    columns: RAW_HIT_COLUMNS,
+    ...RAW_HITS_TARGET,
     batchMaxRows: c.batchMaxRows,
     flushIntervalMs: c.flushIntervalMs,
     maxBufferedRows: c.maxBufferedRows,
-    // raw_hits is partitioned by hour, and each line starts with ts in epoch milliseconds (RAW_HIT_COLUMNS[0], pinned by a test).
-    partitions: { of: (line) => Math.floor(Number(line.slice(1, line.indexOf(','))) / 3_600_000), maxPerInsert: 100 },
+    partitions: RAW_HITS_PARTITIONS,
     onBatch: (b) => logger.debug({ rows: b.rows }, b.to === 'store' ? 'raw_hits batch to the store' : 'raw_hits batch to the spool'),
+    onQuarantine: (q) => {
+      logger.error({ batch: q.id, rows: q.rows, error: q.error }, 'a spooled batch is refused for its content: set aside in the quarantine (qa spool replay)')
+      metrics.spoolQuarantined.set(spool.quarantined)
+    },
     onFlush: (o) => {
       logger.debug({ rows: o.rows, ms: Math.round(o.durationMs), result: o.result }, 'raw_hits insert done')
       if (o.result === 'error') logger.warn({ flush: o }, 'raw_hits insert failed; will retry')
@@ -157,6 +201,7 @@ export function createCollector({ config, store, logger, clock = systemClock, on
       const reservedBytes = writer.reservedBytes
       metrics.spoolBytes.set(spool.sizeBytes)
       metrics.spoolBatches.set(spool.batches)
+      metrics.spoolQuarantined.set(spool.quarantined)
       metrics.spoolReservedBytes.set(reservedBytes)
       // Not ready before the reservation runs out: a balancer moves traffic while this process still accepts.
       const room = buffered < c.maxBufferedRows * 0.9 && spool.sizeBytes + reservedBytes < spool.capacityBytes * 0.9

@@ -31,6 +31,8 @@ export interface BatchWriterOptions<T> {
   now?: () => number
   /** Delay before retrying a failed batch. */
   retryDelayMs?: number
+  /** A spooled batch set aside: unreadable, or refused for its content REFUSALS_BEFORE_QUARANTINE times. */
+  onQuarantine?: (q: { id: string; rows: number; error: string }) => void
   /** Where batches go when the store fails; replayed in order, deduplicated by batch id. */
   spool?: Spool
   /**
@@ -53,7 +55,51 @@ export interface BatchWriterOptions<T> {
  * accepted can be kept. Past that, and past `maxBufferedRows`, enqueue says 'full' and
  * the caller answers 503.
  */
+interface BatchTarget {
+  table: string
+  columns: readonly string[]
+  partitions?: BatchWriterOptions<unknown>['partitions']
+}
+
+/**
+ * Inserts one batch's lines, in as many parts as its partitions need. The same lines
+ * always split the same way, so a retried part carries the deduplication token it had.
+ */
+export async function insertBatch(insert: BatchWriterOptions<unknown>['insert'], target: BatchTarget, lines: string, id: string): Promise<void> {
+  const parts = splitByPartition(lines, target.partitions)
+  for (const [i, part] of parts.entries()) {
+    await insert({ table: target.table, columns: target.columns, body: Buffer.from(part), dedupToken: parts.length === 1 ? id : `${id}-${i}` })
+  }
+}
+
+/** The batch's lines in order, cut wherever the next line would make one insert touch too many partitions. */
+function splitByPartition(lines: string, partitions: BatchTarget['partitions']): string[] {
+  if (!partitions) return [lines]
+  const parts: string[][] = [[]]
+  let seen = new Set<number>()
+  for (const line of lines.split('\n')) {
+    const p = partitions.of(line)
+    if (!seen.has(p) && seen.size === partitions.maxPerInsert) {
+      parts.push([])
+      seen = new Set()
+    }
+    seen.add(p)
+    parts.at(-1)!.push(line)
+  }
+  return parts.length === 1 ? [lines] : parts.map((p) => p.join('\n'))
+}
+
+/** How often the store may refuse a spooled batch's content before it is quarantined. */
+export const REFUSALS_BEFORE_QUARANTINE = 3
+
+/** Errors about the rows themselves, which a retry cannot fix (a network error or a busy store can). */
+export function refusedForContent(errorKind: string): boolean {
+  return /^(CANNOT_PARSE|CANNOT_READ_ALL_DATA|INCORRECT_|TYPE_MISMATCH|ILLEGAL_|NO_SUCH_COLUMN|UNKNOWN_IDENTIFIER|VALUE_IS_OUT_OF_RANGE|CANNOT_CONVERT|TOO_LARGE_STRING|ATTEMPT_TO_READ_AFTER_EOF|VIOLATED_CONSTRAINT)/.test(errorKind)
+}
+
 export class BatchWriter<T> {
+  /** Content refusals of spooled batches, by batch id. */
+  private readonly refusals = new Map<string, number>()
   /** Rows already serialised: one flat string each is far cheaper for the GC to hold than an object. */
   private queue: string[] = []
   private readonly values: unknown[]
@@ -160,11 +206,22 @@ export class BatchWriter<T> {
     let storeUp = true
     for (let b = spool?.peek(); spool && b; b = spool.peek()) {
       const lines = b.legacyRows ? b.legacyRows.map((row) => this.serialise(row as T)).join('\n') : b.lines
-      if (!(await this.insert(lines, b.rows, b.id, 'replay'))) {
+      const error = await this.insert(lines, b.rows, b.id, 'replay')
+      if (error === undefined) {
+        this.refusals.delete(b.id)
+        spool.remove(b.file)
+        continue
+      }
+      // A batch whose content the store refuses would be refused forever: after a few tries it steps aside.
+      const refused = refusedForContent(error) ? (this.refusals.get(b.id) ?? 0) + 1 : 0
+      if (refused < REFUSALS_BEFORE_QUARANTINE) {
+        if (refused > 0) this.refusals.set(b.id, refused)
         storeUp = false
         break
       }
-      spool.remove(b.file)
+      this.refusals.delete(b.id)
+      spool.quarantine(b.file)
+      this.quarantined({ id: b.id, rows: b.rows, error })
     }
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.opts.batchMaxRows)
@@ -178,7 +235,7 @@ export class BatchWriter<T> {
         return
       }
       this.inFlight = batch.length
-      const ok = await this.insert(lines, batch.length, id, trigger)
+      const ok = (await this.insert(lines, batch.length, id, trigger)) === undefined
       this.inFlight = 0
       if (ok) {
         this.keep(batch.length, bodyBytes)
@@ -206,17 +263,14 @@ export class BatchWriter<T> {
     return JSON.stringify(this.values)
   }
 
-  private async insert(lines: string, rows: number, id: string, trigger: FlushTrigger): Promise<boolean> {
+  /** Inserts a batch; the store's error kind when it refused it. */
+  private async insert(lines: string, rows: number, id: string, trigger: FlushTrigger): Promise<string | undefined> {
     this.announce(rows, 'store')
     const started = this.now()
     const body = Buffer.from(lines)
     let error: string | undefined
     try {
-      const parts = this.splitByPartition(lines)
-      // The same lines always split the same way: a retried part carries the token it had.
-      for (const [i, part] of parts.entries()) {
-        await this.opts.insert({ table: this.opts.table, columns: this.opts.columns, body: parts.length === 1 ? body : Buffer.from(part), dedupToken: parts.length === 1 ? id : `${id}-${i}` })
-      }
+      await insertBatch(this.opts.insert, this.opts, lines, id)
     } catch (err) {
       // The store's error kind, not its message: a parse error quotes the rows it refused.
       const e = err as Error & { type?: string }
@@ -228,25 +282,15 @@ export class BatchWriter<T> {
       }
     }
     this.observe({ table: this.opts.table, rows, bytes: body.length, trigger, durationMs: this.now() - started, result: error === undefined ? 'ok' : 'error', ...(error === undefined ? {} : { error }) })
-    return error === undefined
+    return error
   }
 
-  /** The batch's lines in order, cut wherever the next line would make one insert touch too many partitions. */
-  private splitByPartition(lines: string): string[] {
-    const partitions = this.opts.partitions
-    if (!partitions) return [lines]
-    const parts: string[][] = [[]]
-    let seen = new Set<number>()
-    for (const line of lines.split('\n')) {
-      const p = partitions.of(line)
-      if (!seen.has(p) && seen.size === partitions.maxPerInsert) {
-        parts.push([])
-        seen = new Set()
-      }
-      seen.add(p)
-      parts.at(-1)!.push(line)
+  private quarantined(q: { id: string; rows: number; error: string }): void {
+    try {
+      this.opts.onQuarantine?.(q)
+    } catch {
+      // Only a log line and a gauge.
     }
-    return parts.length === 1 ? [lines] : parts.map((p) => p.join('\n'))
   }
 
   private announce(rows: number, to: 'store' | 'spool'): void {

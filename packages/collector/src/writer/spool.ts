@@ -3,6 +3,9 @@ import { join } from 'node:path'
 
 const BATCH_FILE = /^\d{12}-[\w-]+\.json$/
 
+/** Where batches the store refuses for good wait for an operator: beside each spool, never replayed by the writer. */
+export const QUARANTINE_DIR = 'quarantine'
+
 /** Room a batch file needs beyond its lines: the header line. */
 export const BATCH_HEADER_BYTES = 128
 
@@ -111,15 +114,36 @@ export class Spool {
    * writer to serialise): an upgrade never strands what the spool kept.
    */
   peek(): (SpooledBatch & { file: string; legacyRows?: Record<string, unknown>[] }) | undefined {
-    const file = this.files()[0]
-    if (!file) return undefined
-    const text = readFileSync(join(this.dir, file), 'utf8')
-    const newline = text.indexOf('\n')
-    const header = newline > 0 ? (JSON.parse(text.slice(0, newline)) as { id: string; rows: number; format?: string }) : undefined
-    if (header?.format === 'lines') return { id: header.id, rows: header.rows, lines: text.slice(newline + 1), file }
-    const batch = JSON.parse(text) as SpooledBatch | { id: string; rows: Record<string, unknown>[] }
-    if (Array.isArray(batch.rows)) return { id: batch.id, rows: batch.rows.length, lines: '', legacyRows: batch.rows, file }
-    return { ...(batch as SpooledBatch), file }
+    for (;;) {
+      const file = this.files()[0]
+      if (!file) return undefined
+      const batch = readBatch(join(this.dir, file))
+      if (batch) return { ...batch, file }
+      // Not a batch this writer can read (a torn or foreign file): it must not block the ones behind it.
+      this.quarantine(file)
+    }
+  }
+
+
+  /** Batches set aside as unreadable or refused for good. */
+  get quarantined(): number {
+    try {
+      return readdirSync(join(this.dir, QUARANTINE_DIR)).filter((f) => BATCH_FILE.test(f)).length
+    } catch {
+      return 0
+    }
+  }
+
+  /**
+   * Sets a batch aside in `quarantine/` (a rename: all or nothing), so the batches behind
+   * it go on; `qa spool replay` tries it again once the cause is fixed.
+   */
+  quarantine(file: string): void {
+    const dir = join(this.dir, QUARANTINE_DIR)
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const size = statSync(join(this.dir, file)).size
+    renameSync(join(this.dir, file), join(dir, file))
+    this.bytes -= size
   }
 
   /** Removes a batch the store has taken. */
@@ -128,5 +152,21 @@ export class Spool {
     const size = statSync(path).size
     unlinkSync(path)
     this.bytes -= size
+  }
+}
+
+/** A spool file's batch, or undefined when it is not one (unparsable, or without an id). */
+export function readBatch(path: string): (SpooledBatch & { legacyRows?: Record<string, unknown>[] }) | undefined {
+  try {
+    const text = readFileSync(path, 'utf8')
+    const newline = text.indexOf('\n')
+    const header = newline > 0 ? (JSON.parse(text.slice(0, newline)) as { id?: unknown; rows?: unknown; format?: string }) : undefined
+    if (header?.format === 'lines') return typeof header.id === 'string' && typeof header.rows === 'number' ? { id: header.id, rows: header.rows, lines: text.slice(newline + 1) } : undefined
+    const batch = JSON.parse(text) as { id?: unknown; rows?: unknown; lines?: unknown }
+    if (typeof batch.id !== 'string') return undefined
+    if (Array.isArray(batch.rows)) return { id: batch.id, rows: batch.rows.length, lines: '', legacyRows: batch.rows as Record<string, unknown>[] }
+    return typeof batch.lines === 'string' && typeof batch.rows === 'number' ? { id: batch.id, rows: batch.rows, lines: batch.lines } : undefined
+  } catch {
+    return undefined
   }
 }

@@ -12,6 +12,7 @@ export function createMetrics() {
     dropped: new Counter({ name: 'qa_events_dropped_total', help: 'Events refused on purpose or invalid, by reason', labelNames: ['reason'] as const, registers: [registry] }),
     spoolBytes: new Gauge({ name: 'qa_spool_bytes', help: 'Bytes of batches waiting in the local spool', registers: [registry] }),
     spoolBatches: new Gauge({ name: 'qa_spool_batches', help: 'Batches waiting in the local spool', registers: [registry] }),
+    spoolQuarantined: new Gauge({ name: 'qa_spool_quarantined_batches', help: 'Spooled batches set aside as unreadable or refused for their content (qa spool replay)', registers: [registry] }),
     spoolReservedBytes: new Gauge({ name: 'qa_spool_reserved_bytes', help: 'Spool bytes held for the rows in memory, so that everything accepted can still be spooled', registers: [registry] }),
     spoolCapacityBytes: new Gauge({ name: 'qa_spool_capacity_bytes', help: "This collector process's share of SPOOL_MAX_BYTES", registers: [registry] }),
     buffered: new Gauge({ name: 'qa_ingest_buffered_rows', help: 'Rows held in memory waiting for the store', registers: [registry] }),
