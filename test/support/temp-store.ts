@@ -45,6 +45,12 @@ export async function tempStore(config: Config = testConfig()): Promise<TempStor
   const engine = config.clickhouse.url ? undefined : await startTestStoreProcess(config)
   const store = await connectStore(config)
   await migrate(store.client)
+  // Tests date their traffic on fixed days, which the calendar leaves behind: the TTL
+  // backstops (on real time) would delete those rows in background merges mid-test.
+  // The clauses stay (the audit checks them); only their merges are off in a test store.
+  for (const table of ['raw_hits', 'salts', 'leases', 'agg_realtime']) {
+    await store.client.command({ query: `SYSTEM STOP TTL MERGES ${config.clickhouse.database}.${table}` })
+  }
   const temp: TempStore = {
     ...store,
     config,

@@ -1,15 +1,19 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RAW_HIT_COLUMNS } from '@qa/core'
 import { replayQuarantine } from '@qa/collector'
+import { tailHit } from '../../../test/fixtures/traffic.ts'
 import { startTestCollector, type TestCollector } from '../../../test/support/collector-server.ts'
 import { rows } from '../../../test/support/temp-store.ts'
 
 let c: TestCollector
 let spoolDir: string
-const quarantined = () => (existsSync(join(spoolDir, 'quarantine')) ? readdirSync(join(spoolDir, 'quarantine')) : [])
+const quarantined = () => (existsSync(join(spoolDir, 'quarantine')) ? readdirSync(join(spoolDir, 'quarantine')).sort() : [])
 const paths = async () => (await rows<{ path: string }>(c.store, 'SELECT path FROM raw_hits ORDER BY path')).map((r) => r.path)
 const page = (path: string) => ({ n: 'pageview', u: `https://test.example${path}`, d: 'test.example' })
+/** A spool file as the writer writes it: a header line, then JSONCompactEachRow lines. */
+const batchFile = (id: string, lines: string[]) => `${JSON.stringify({ id, rows: lines.length, format: 'lines' })}\n${lines.join('\n')}`
 
 beforeAll(async () => {
   c = await startTestCollector()
@@ -18,21 +22,18 @@ beforeAll(async () => {
 afterAll(() => c?.stop())
 
 describe('the spool quarantine', () => {
-  it('sets aside a batch the store refuses for its content, and stores the batches behind it', async () => {
-    // The store refuses these rows for what they hold, as it would after a bad migration.
-    await c.store.client.command({ query: "ALTER TABLE raw_hits ADD CONSTRAINT no_blocked CHECK path != '/blocked'" })
-    expect((await c.post(page('/blocked'))).status).toBe(202)
-    await c.collector.flush()
+  it('sets aside a batch the store refuses for its bytes, and stores the batches behind it', async () => {
+    writeFileSync(join(spoolDir, '000000000001-garbled.json'), batchFile('garbled', ['[1763640000000, "test", "not a row']), { mode: 0o600 })
     expect((await c.post(page('/fine'))).status).toBe(202)
     await expect
       .poll(
         async () => {
           await c.collector.flush()
-          return quarantined().length
+          return quarantined()
         },
         { timeout: 20_000 },
       )
-      .toBe(1)
+      .toEqual(['000000000001-garbled.json'])
     await c.collector.flush()
     expect(await paths()).toEqual(['/fine'])
     expect((await c.collector.readiness()).spoolBytes).toBe(0)
@@ -40,21 +41,25 @@ describe('the spool quarantine', () => {
   })
 
   it('sets aside a file that is not a batch, without blocking the spool', async () => {
-    writeFileSync(join(spoolDir, '000000000000-torn.json'), '{"id": "torn", "li', { mode: 0o600 })
+    writeFileSync(join(spoolDir, '000000000002-torn.json'), '{"id": "torn", "li', { mode: 0o600 })
     expect((await c.post(page('/after-torn'))).status).toBe(202)
     await c.collector.flush()
     expect(await paths()).toEqual(['/after-torn', '/fine'])
-    expect(quarantined().sort()).toHaveLength(2)
+    expect(quarantined()).toEqual(['000000000001-garbled.json', '000000000002-torn.json'])
   })
 
-  it('stores the quarantined batch with qa spool replay once the cause is gone, and keeps what is not a batch', async () => {
-    await c.store.client.command({ query: 'ALTER TABLE raw_hits DROP CONSTRAINT no_blocked' })
+  it('stores with qa spool replay what the store now takes, and keeps the rest with the reason', async () => {
+    // A batch set aside earlier for a cause since fixed.
+    const row = { ...tailHit('test', '77'), ts: Date.now(), path: '/replayed' }
+    mkdirSync(join(spoolDir, 'quarantine'), { recursive: true, mode: 0o700 })
+    writeFileSync(join(spoolDir, 'quarantine', '000000000003-fixed.json'), batchFile('fixed', [JSON.stringify(RAW_HIT_COLUMNS.map((col) => row[col]))]), { mode: 0o600 })
     const results = await replayQuarantine(c.store.config, c.store)
-    expect(results.map((r) => [r.rows, r.error])).toEqual([
-      [0, 'not a batch file'],
-      [1, undefined],
+    expect(results.map((r) => [r.file, r.error === undefined ? 'stored' : r.error === 'not a batch file' ? r.error : 'refused'])).toEqual([
+      ['000000000001-garbled.json', 'refused'],
+      ['000000000002-torn.json', 'not a batch file'],
+      ['000000000003-fixed.json', 'stored'],
     ])
-    expect(await paths()).toEqual(['/after-torn', '/blocked', '/fine'])
-    expect(quarantined()).toEqual(['000000000000-torn.json'])
+    expect(await paths()).toEqual(['/after-torn', '/fine', '/replayed'])
+    expect(quarantined()).toEqual(['000000000001-garbled.json', '000000000002-torn.json'])
   })
 })

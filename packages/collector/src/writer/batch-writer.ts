@@ -92,9 +92,13 @@ function splitByPartition(lines: string, partitions: BatchTarget['partitions']):
 /** How often the store may refuse a spooled batch's content before it is quarantined. */
 export const REFUSALS_BEFORE_QUARANTINE = 3
 
-/** Errors about the rows themselves, which a retry cannot fix (a network error or a busy store can). */
+/**
+ * Errors about one batch's bytes, which no retry can fix. Errors that any batch would
+ * meet (the store down or busy, a missing column, a constraint) are left to retries:
+ * setting every batch aside would only move the outage into the quarantine.
+ */
 export function refusedForContent(errorKind: string): boolean {
-  return /^(CANNOT_PARSE|CANNOT_READ_ALL_DATA|INCORRECT_|TYPE_MISMATCH|ILLEGAL_|NO_SUCH_COLUMN|UNKNOWN_IDENTIFIER|VALUE_IS_OUT_OF_RANGE|CANNOT_CONVERT|TOO_LARGE_STRING|ATTEMPT_TO_READ_AFTER_EOF|VIOLATED_CONSTRAINT)/.test(errorKind)
+  return /^(CANNOT_PARSE|CANNOT_READ_ALL_DATA|ATTEMPT_TO_READ_AFTER_EOF|INCORRECT_DATA|INCORRECT_NUMBER_OF_COLUMNS|VALUE_IS_OUT_OF_RANGE|CANNOT_CONVERT|TOO_LARGE_STRING)/.test(errorKind)
 }
 
 export class BatchWriter<T> {

@@ -143,7 +143,8 @@ export class Spool {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     const size = statSync(join(this.dir, file)).size
     renameSync(join(this.dir, file), join(dir, file))
-    this.bytes -= size
+    // A file put in the directory by hand after the spool opened was never counted.
+    this.bytes = Math.max(0, this.bytes - size)
   }
 
   /** Removes a batch the store has taken. */
