@@ -65,7 +65,7 @@ describe('snippets of other analytics tools pointed at our collector', () => {
     const now = Date.now()
     await new Aggregator(c.store.config, c.store, createLogger('silent'), manualClock(now)).rollup()
     dash = await startTestDashboard(c.store.config, c.store, now)
-    const admin = await dash.login('admin', await dash.auth.addUser('admin', 'admin'))
+    const admin = await dash.login('admin', await dash.user('admin', 'admin'))
     const pagesOf = async (site: string) =>
       ((await (await admin.get(`/api/stats/breakdown/page?site=${site}&period=today`)).json()) as { value: string; pageviews: number }[]).map((r) => [r.value, r.pageviews])
     expect(await pagesOf('plausible-site')).toEqual([['/plausible/home', 1], ['/plausible/pricing', 1]])

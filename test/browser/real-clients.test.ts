@@ -181,7 +181,7 @@ describe('the real client packages, pointed at the collector', () => {
     await c.collector.flush()
     await new Aggregator(c.store.config, c.store, createLogger('silent'), manualClock(now)).rollup()
     dash = await startTestDashboard(c.store.config, c.store, now)
-    const admin = await dash.login('admin', await dash.auth.addUser('admin', 'admin'))
+    const admin = await dash.login('admin', await dash.user('admin', 'admin'))
     const get = async <T>(path: string): Promise<T> => {
       const res = await admin.get(path)
       expect(res.status, path).toBe(200)

@@ -38,7 +38,7 @@ describe('what the collector refuses, per day, for the maintainers', () => {
     expect(await (await c.post({ ...page, n: 'Buy cheap pills' }, ip(3))).json()).toEqual({ status: 'dropped', reason: 'undeclared_event' })
     await c.collector.flush()
 
-    const admin = await dash.login('admin', await dash.auth.addUser('admin', 'admin'))
+    const admin = await dash.login('admin', await dash.user('admin', 'admin'))
     const res = await admin.get('/api/stats/drops?site=test&period=7d')
     expect(res.status).toBe(200)
     const drops = (await res.json()) as { days: { day: string }[]; totals: Record<string, number> }
@@ -48,7 +48,7 @@ describe('what the collector refuses, per day, for the maintainers', () => {
   })
 
   it('keeps them from the audience of a share link', async () => {
-    const admin = await dash.login('admin2', await dash.auth.addUser('admin2', 'admin'))
+    const admin = await dash.login('admin2', await dash.user('admin2', 'admin'))
     const link = (await (await admin.send('POST', '/api/share-links', { site: 'test' })).json()) as { token: string }
     expect((await fetch(`${dash.url}/api/stats/drops?site=test&period=7d&token=${link.token}`)).status).toBe(401)
     expect((await fetch(`${dash.url}/api/stats/aggregate?site=test&period=7d&token=${link.token}`)).status).toBe(200)

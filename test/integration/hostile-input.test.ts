@@ -12,7 +12,7 @@ let key: string
 beforeAll(async () => {
   c = await startTestCollector(testConfig({ collector: { rateLimitPerMinute: 0, bodyLimitBytes: 8192 } }))
   dash = await startTestDashboard(c.store.config, c.store, Date.now())
-  await dash.auth.addUser('admin', 'admin')
+  await dash.user('admin', 'admin')
   key = dash.auth.createApiKey('admin', Date.now()).key
 })
 afterAll(async () => {

@@ -29,7 +29,7 @@ describe('one vocabulary, read by every consumer', () => {
   })
 
   it('is answered by the stats API, and filterable by every visit dimension', async () => {
-    const admin = await dash.login('admin', await dash.auth.addUser('admin', 'admin'))
+    const admin = await dash.login('admin', await dash.user('admin', 'admin'))
     for (const name of DIMENSION_NAMES) {
       const res = await admin.get(`/api/stats/breakdown/${name}?site=test&period=custom&from=${DAY}&to=${DAY}`)
       expect(res.status, name).toBe(200)

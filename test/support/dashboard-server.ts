@@ -9,6 +9,11 @@ export interface TestDashboard {
   url: string
   auth: AuthStore
   server: Server
+  /**
+   * A user who has already chosen their own password (returned): the server refuses a
+   * session opened with a printed one-time password everything but changing it.
+   */
+  user(username: string, role: 'admin' | 'viewer'): Promise<string>
   /** Logs in and returns a fetch bound to the session cookie, and the CSRF token. */
   login(username: string, password: string): Promise<{ get: (path: string) => Promise<Response>; send: (method: string, path: string, body?: unknown, csrf?: string | null) => Promise<Response>; csrf: string }>
   stop(): Promise<void>
@@ -23,6 +28,11 @@ export async function startTestDashboard(config: Config, store: Store, nowMs: nu
     url,
     auth,
     server,
+    user: async (username, role) => {
+      const password = `${await auth.addUser(username, role)}-own`
+      await auth.changePassword(username, password)
+      return password
+    },
     login: async (username, password) => {
       const res = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
       if (res.status !== 200) throw new Error(`login failed: ${res.status}`)

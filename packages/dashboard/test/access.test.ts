@@ -20,8 +20,8 @@ beforeAll(async () => {
   await new Aggregator({ ...base, aggregation: { ...base.aggregation, minGroupSize: 1 } }, store, createLogger('silent'), manualClock(Date.parse('2026-11-21T10:00:00Z'))).rollup()
   config = { ...base, aggregation: { ...base.aggregation, minGroupSize: 5 }, dashboard: { ...base.dashboard, loginAttempts: 3 } }
   dash = await startTestDashboard(config, store, Date.parse(`${DAY}T12:00:00Z`))
-  adminPw = await dash.auth.addUser('admin', 'admin')
-  viewerPw = await dash.auth.addUser('viewer', 'viewer')
+  adminPw = await dash.user('admin', 'admin')
+  viewerPw = await dash.user('viewer', 'viewer')
 }, 60_000)
 afterAll(async () => {
   await dash.stop()
@@ -120,13 +120,31 @@ describe('dashboard access', () => {
     const pw = await dash.auth.addUser('newcomer', 'viewer')
     const user = await dash.login('newcomer', pw)
     expect(((await (await user.get('/api/me')).json()) as { mustChangePassword: boolean }).mustChangePassword).toBe(true)
+    // Until then the server refuses the session everything else, whatever a client does.
+    for (const res of [await user.get('/api/sites'), await user.get(stats), await user.send('POST', '/api/keys'), await user.send('POST', '/api/share-links', { site: 'test' })]) {
+      expect(res.status).toBe(403)
+      expect(((await res.json()) as { error: string }).error).toMatch(/choose your own password first/)
+    }
     expect((await user.send('POST', '/api/password', { current: pw, next: 'long-enough-secret' }, null)).status).toBe(403)
     expect((await user.send('POST', '/api/password', { current: pw, next: 'short' })).status).toBe(400)
     expect((await user.send('POST', '/api/password', { current: 'wrong', next: 'long-enough-secret' })).status).toBe(403)
     expect((await user.send('POST', '/api/password', { current: pw, next: 'long-enough-secret' })).status).toBe(200)
     expect(((await (await user.get('/api/me')).json()) as { mustChangePassword: boolean }).mustChangePassword).toBe(false)
+    expect((await user.get('/api/sites')).status).toBe(200)
     await expect(dash.login('newcomer', pw)).rejects.toThrow(/401/)
     await dash.login('newcomer', 'long-enough-secret')
+  })
+
+  it("ends a user's other sessions when the password changes, and all of them when an admin resets the user", async () => {
+    const pw = await dash.user('traveller', 'viewer')
+    const [here, there] = [await dash.login('traveller', pw), await dash.login('traveller', pw)]
+    expect((await there.get('/api/sites')).status).toBe(200)
+    expect((await here.send('POST', '/api/password', { current: pw, next: 'a-brand-new-secret' })).status).toBe(200)
+    expect((await here.get('/api/sites')).status).toBe(200)
+    expect((await there.get('/api/sites')).status).toBe(401)
+    const admin = await dash.login('admin', adminPw)
+    expect((await admin.send('POST', '/api/users', { username: 'traveller', role: 'viewer' })).status).toBe(201)
+    expect((await here.get('/api/sites')).status).toBe(401)
   })
 
   it('rate-limits failed logins per client network', async () => {

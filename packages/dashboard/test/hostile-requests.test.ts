@@ -19,7 +19,7 @@ beforeAll(async () => {
   await store.client.insert({ table: 'raw_hits', values: generateDay({ siteId: 'test', dayStartMs: Date.parse(`${DAY}T00:00:00Z`), visitors: 30, seed: 6 }).rows, format: 'JSONEachRow' })
   await new Aggregator(config, store, createLogger('silent'), manualClock(Date.parse('2026-11-21T10:00:00Z'))).rollup()
   dash = await startTestDashboard(config, store, Date.parse(`${DAY}T12:00:00Z`))
-  const res = await fetch(`${dash.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: await dash.auth.addUser('admin', 'admin') }) })
+  const res = await fetch(`${dash.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: await dash.user('admin', 'admin') }) })
   cookie = res.headers.get('set-cookie')!.split(';')[0]!
   csrf = ((await res.json()) as { csrf: string }).csrf
 }, 60_000)

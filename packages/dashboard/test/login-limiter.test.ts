@@ -14,8 +14,8 @@ beforeAll(async () => {
   const config = testConfig({ dashboard: { loginAttempts: MAX }, collector: { trustedProxies: ['127.0.0.1/32'] } })
   store = await tempStore(config)
   dash = await startTestDashboard(config, store, Date.now())
-  adminPw = await dash.auth.addUser('admin', 'admin')
-  viewerPw = await dash.auth.addUser('viewer', 'viewer')
+  adminPw = await dash.user('admin', 'admin')
+  viewerPw = await dash.user('viewer', 'viewer')
 }, 60_000)
 afterAll(async () => {
   await dash?.stop()

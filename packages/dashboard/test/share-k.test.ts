@@ -23,7 +23,7 @@ beforeAll(async () => {
   await new Aggregator(store.config, store, createLogger('silent'), manualClock(Date.parse('2026-11-21T10:00:00Z'))).rollup()
   const config = testConfig({ sites: [{ ...SITE, minGroupSize: 2 }], aggregation: { minGroupSize: 10 } })
   dash = await startTestDashboard({ ...config, dataDir: store.config.dataDir, clickhouse: store.config.clickhouse }, store, Date.parse(`${DAY}T12:00:00Z`))
-  const admin = await dash.login('admin', await dash.auth.addUser('admin', 'admin'))
+  const admin = await dash.login('admin', await dash.user('admin', 'admin'))
   token = ((await (await admin.send('POST', '/api/share-links', { site: 'test' })).json()) as { token: string }).token
 }, 60_000)
 afterAll(async () => {

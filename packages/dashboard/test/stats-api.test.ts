@@ -33,7 +33,7 @@ beforeAll(async () => {
   await store.client.insert({ table: 'raw_hits', values: [...traffic1.rows, ...traffic2.rows], format: 'JSONEachRow' })
   await new Aggregator(config, store, createLogger('silent'), manualClock(Date.parse('2026-11-21T10:00:00Z'))).rollup()
   dash = await startTestDashboard(config, store, Date.parse(`${DAY2}T12:00:00Z`))
-  admin = await dash.login('admin', await dash.auth.addUser('admin', 'admin'))
+  admin = await dash.login('admin', await dash.user('admin', 'admin'))
 }, 60_000)
 afterAll(async () => {
   await dash.stop()

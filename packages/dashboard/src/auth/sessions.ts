@@ -39,4 +39,9 @@ export class Sessions {
   destroy(id: string | undefined): void {
     if (id) this.sessions.delete(id)
   }
+
+  /** Ends every session of a user (but `keep`): after a password change or a reset, old sessions must not go on. */
+  destroyUser(username: string, keep?: string): void {
+    for (const [id, s] of this.sessions) if (s.username === username && id !== keep) this.sessions.delete(id)
+  }
 }

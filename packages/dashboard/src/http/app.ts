@@ -77,6 +77,15 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
   })
   app.use(express.json({ limit: '8kb' }))
   app.use(identify(auth, sessions))
+  // A session opened with a printed one-time password may only replace it: the server says so, not just the UI.
+  const FIRST_LOGIN_PATHS = new Set(['/api/password', '/api/me', '/api/logout'])
+  app.use('/api', (req, res, next) => {
+    const p = principalOf(req)
+    if (p?.kind === 'session' && !FIRST_LOGIN_PATHS.has(req.baseUrl + req.path) && auth.mustChangePassword(p.username)) {
+      return void res.status(403).json({ error: 'choose your own password first: POST /api/password {current, next}' })
+    }
+    next()
+  })
 
   const files: Record<string, [string, Buffer]> = {
     '/app.js': ['application/javascript; charset=utf-8', asset(new URL('app.js', UI))],
@@ -113,6 +122,8 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     if (!body.success) return void res.status(400).json({ error: zodReason(body.error) })
     if (!(await auth.verify(p.username, body.data.current))) return void res.status(403).json({ error: 'current password is wrong' })
     await auth.changePassword(p.username, body.data.next)
+    // Whoever else held a session of this user (a stolen cookie, another browser) must log in again.
+    sessions.destroyUser(p.username, (principalOf(req) as { sessionId: string }).sessionId)
     res.json({ changed: true })
   })
 
@@ -234,7 +245,10 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
   app.post('/api/users', requireAdmin, requireCsrf, async (req, res) => {
     const body = z.object({ username: z.string().regex(/^[a-z0-9._-]{1,64}$/), role: RoleSchema }).safeParse(req.body)
     if (!body.success) return void res.status(400).json({ error: 'username (a-z, 0-9, ".", "_", "-") and role (admin or viewer)' })
-    res.status(201).json({ username: body.data.username, role: body.data.role, password: await auth.addUser(body.data.username, body.data.role) })
+    const password = await auth.addUser(body.data.username, body.data.role)
+    // A reset (or a new role) ends the user's sessions: they were opened with the old password and role.
+    sessions.destroyUser(body.data.username)
+    res.status(201).json({ username: body.data.username, role: body.data.role, password })
   })
 
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not found' }))

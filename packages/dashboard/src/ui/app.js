@@ -102,7 +102,13 @@
   async function start(me) {
     $('login').hidden = true
     if (me && me.role) role = me.role
-    if (me && me.mustChangePassword && loginPassword) {
+    if (me && me.mustChangePassword) {
+      // The server refuses everything else until then; after a reload the one-time password is gone from memory: log in again.
+      if (!loginPassword) {
+        await api('/api/logout', { method: 'POST' })
+        $('login').hidden = false
+        return
+      }
       $('change-password').hidden = false
       $('new-password').focus()
       return
