@@ -10,7 +10,7 @@ import { validateEvent } from './pipeline/parse-body.ts'
 import type { PipelineDeps, RequestContext } from './pipeline/process-event.ts'
 import { SaltCache } from './salt/salt-cache.ts'
 import { loadTrackerScript, type TrackerScript } from './tracker-script.ts'
-import { BatchWriter, insertBatch, type FlushObservation } from './writer/batch-writer.ts'
+import { BatchWriter, insertBatch, storeErrorKind, type FlushObservation } from './writer/batch-writer.ts'
 import { DropCounter } from './writer/drop-counter.ts'
 import { QUARANTINE_DIR, readBatch, Spool } from './writer/spool.ts'
 import { existsSync, readdirSync, unlinkSync } from 'node:fs'
@@ -65,7 +65,7 @@ function umamiResolver(sites: readonly Site[]): (website: string) => string | un
 }
 
 /** The raw table as the writer inserts it: hourly partitions, at most 100 in one insert. */
-export const RAW_HITS_TARGET = {
+const RAW_HITS_TARGET = {
   table: 'raw_hits',
   columns: RAW_HIT_COLUMNS,
 }
@@ -74,7 +74,7 @@ export const RAW_HITS_TARGET = {
 const RAW_HITS_PARTITIONS = { of: (line: string) => Math.floor(Number(line.slice(1, line.indexOf(','))) / 3_600_000), maxPerInsert: 100 }
 
 /** Where a collector keeps its spool directories (one per collector process). */
-export const spoolBaseDir = (config: Config): string => config.collector.spoolDir ?? join(config.dataDir, 'spool')
+const spoolBaseDir = (config: Config): string => config.collector.spoolDir ?? join(config.dataDir, 'spool')
 
 /**
  * Tries again every quarantined batch of every spool directory, straight into the store:
@@ -97,8 +97,7 @@ export async function replayQuarantine(config: Config, store: Store): Promise<{ 
         unlinkSync(join(dir, file))
         results.push({ file, rows: batch.rows })
       } catch (err) {
-        const e = err as Error & { type?: string }
-        results.push({ file, rows: batch.rows, error: e.type ?? e.message.split('\n')[0]!.slice(0, 200) })
+        results.push({ file, rows: batch.rows, error: storeErrorKind(err) })
       }
     }
   }

@@ -1,4 +1,4 @@
-import { endOfSiteDay, siteDay, startOfSiteDay, type Site } from '@qa/core'
+import { endOfSiteDay, siteDay, startOfSiteDay, type IngestDropReason, type Site } from '@qa/core'
 import { alterTarget, type ClickHouseClient } from '@qa/store'
 import { readLedger } from '../rollup/rollup-plan.ts'
 
@@ -101,7 +101,7 @@ export async function purgeRaw(
   for (const p of purged) for (const [site, n] of p.late) lateBySite.set(site, (lateBySite.get(site) ?? 0) + n)
   if (lateBySite.size > 0) {
     const minute = Math.floor(now / 60_000) * 60
-    await client.insert({ table: 'ingest_drops', values: [...lateBySite].map(([site, events]) => ({ minute, site_id: site, reason: 'late', events })), format: 'JSONEachRow' })
+    await client.insert({ table: 'ingest_drops', values: [...lateBySite].map(([site, events]) => ({ minute, site_id: site, reason: 'late' satisfies IngestDropReason, events })), format: 'JSONEachRow' })
   }
   return purged.map(({ late: _late, ...p }) => p)
 }

@@ -1,4 +1,4 @@
-import { clientIp, scrubText, truncateAddress, visitorHash, siteDay, type RawHit, type Site, type TrustedProxies, type TruncationBits, type WireEvent } from '@qa/core'
+import { clientIp, scrubText, type IngestDropReason, truncateAddress, visitorHash, siteDay, type RawHit, type Site, type TrustedProxies, type TruncationBits, type WireEvent } from '@qa/core'
 import type { IncomingHttpHeaders } from 'node:http'
 import { classifyReferrer } from '../enrich/referrer.ts'
 import { parsePageUrl } from '../enrich/page-url.ts'
@@ -10,7 +10,8 @@ import { refusesTracking } from './consent.ts'
 import { originAllowed, type SiteResolver } from './resolve-site.ts'
 import { sanitiseProps } from './sanitise-props.ts'
 
-export type DropReason = 'bot' | 'consent' | 'rate_limited' | 'undeclared_event'
+/** What the pipeline drops an event for (invalid input is refused before it, late rows are found at purge). */
+export type DropReason = Exclude<IngestDropReason, 'invalid' | 'late'>
 
 export type Outcome =
   | { kind: 'accept'; row: RawHit }

@@ -43,18 +43,6 @@ export interface BatchWriterOptions<T> {
   partitions?: { of: (line: string) => number; maxPerInsert: number }
 }
 
-/**
- * Buffers rows and inserts them as JSONCompactEachRow bodies, flushing on size, on a timer
- * and on shutdown. One insert runs at a time; every batch carries an id used as the
- * insert deduplication token. A batch the store refuses goes to the spool (or, without
- * one, back to the head of the queue) and is retried in order, so nothing accepted is
- * dropped and nothing retried is counted twice.
- *
- * Accepting a row reserves its bytes in the spool: a row is taken only while the rows in
- * memory could all still be spooled, so whatever happens to the store, everything
- * accepted can be kept. Past that, and past `maxBufferedRows`, enqueue says 'full' and
- * the caller answers 503.
- */
 interface BatchTarget {
   table: string
   columns: readonly string[]
@@ -89,6 +77,12 @@ function splitByPartition(lines: string, partitions: BatchTarget['partitions']):
   return parts.length === 1 ? [lines] : parts.map((p) => p.join('\n'))
 }
 
+/** The store's error kind, never its message: a parse error quotes the rows it refused. */
+export function storeErrorKind(err: unknown): string {
+  const e = err as Error & { type?: string }
+  return e.type ?? e.message.split('\n')[0]!.slice(0, 200)
+}
+
 /** How often the store may refuse a spooled batch's content before it is quarantined. */
 export const REFUSALS_BEFORE_QUARANTINE = 3
 
@@ -101,6 +95,18 @@ export function refusedForContent(errorKind: string): boolean {
   return /^(CANNOT_PARSE|CANNOT_READ_ALL_DATA|ATTEMPT_TO_READ_AFTER_EOF|INCORRECT_DATA|INCORRECT_NUMBER_OF_COLUMNS|VALUE_IS_OUT_OF_RANGE|CANNOT_CONVERT|TOO_LARGE_STRING)/.test(errorKind)
 }
 
+/**
+ * Buffers rows and inserts them as JSONCompactEachRow bodies, flushing on size, on a timer
+ * and on shutdown. One insert runs at a time; every batch carries an id used as the
+ * insert deduplication token. A batch the store refuses goes to the spool (or, without
+ * one, back to the head of the queue) and is retried in order, so nothing accepted is
+ * dropped and nothing retried is counted twice.
+ *
+ * Accepting a row reserves its bytes in the spool: a row is taken only while the rows in
+ * memory could all still be spooled, so whatever happens to the store, everything
+ * accepted can be kept. Past that, and past `maxBufferedRows`, enqueue says 'full' and
+ * the caller answers 503.
+ */
 export class BatchWriter<T> {
   /** Content refusals of spooled batches, by batch id. */
   private readonly refusals = new Map<string, number>()
@@ -271,21 +277,18 @@ export class BatchWriter<T> {
   private async insert(lines: string, rows: number, id: string, trigger: FlushTrigger): Promise<string | undefined> {
     this.announce(rows, 'store')
     const started = this.now()
-    const body = Buffer.from(lines)
     let error: string | undefined
     try {
       await insertBatch(this.opts.insert, this.opts, lines, id)
     } catch (err) {
-      // The store's error kind, not its message: a parse error quotes the rows it refused.
-      const e = err as Error & { type?: string }
-      error = e.type ?? e.message.split('\n')[0]!.slice(0, 200)
+      error = storeErrorKind(err)
       if (!this.closed) {
         clearTimeout(this.retry)
         this.retry = setTimeout(() => this.background('retry'), this.opts.retryDelayMs ?? 1000)
         this.retry.unref()
       }
     }
-    this.observe({ table: this.opts.table, rows, bytes: body.length, trigger, durationMs: this.now() - started, result: error === undefined ? 'ok' : 'error', ...(error === undefined ? {} : { error }) })
+    this.observe({ table: this.opts.table, rows, bytes: Buffer.byteLength(lines), trigger, durationMs: this.now() - started, result: error === undefined ? 'ok' : 'error', ...(error === undefined ? {} : { error }) })
     return error
   }
 

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@qa/store'
+import type { IngestDropReason } from '@qa/core'
 import type { DropReason } from '../pipeline/process-event.ts'
 
 /**
@@ -7,7 +8,7 @@ import type { DropReason } from '../pipeline/process-event.ts'
  */
 export class DropCounter {
   private counts = new Map<string, number>()
-  readonly totals: Record<DropReason | 'invalid', number> = { bot: 0, consent: 0, rate_limited: 0, undeclared_event: 0, invalid: 0 }
+  readonly totals: Record<Exclude<IngestDropReason, 'late'>, number> = { bot: 0, consent: 0, rate_limited: 0, undeclared_event: 0, invalid: 0 }
 
   constructor(
     private readonly client: ClickHouseClient,

@@ -15,9 +15,10 @@ const HEX32 = /(?<![0-9A-Za-z])0x[0-9a-f]{8}(?![0-9A-Za-z])/gi
 const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g
 // Long runs that may be random: 32+ hex digits or base64url characters.
 const TOKEN = /[A-Za-z0-9_-]{32,}/g
-// Only text holding one of these shapes can need more than a copy: the common case stays cheap.
+// Only text holding one of these shapes can need the passes below (IPv6, the one shape
+// with a colon, is maskIpText's, which checks for itself): URLs and names stay cheap.
 // eslint-disable-next-line no-control-regex
-const SUSPECT = /[\u0000-\u001f\u007f-\u009f@]|\d{1,3}[.-]\d|\d{8}|0x|eyJ|[A-Za-z0-9_-]{32}|:/
+const SUSPECT = /[\u0000-\u001f\u007f-\u009f@]|\d{1,3}[.-]\d|\d{8}|0x|eyJ|[A-Za-z0-9_-]{32}/
 
 const isOctet = (s: string) => Number(s) <= 255
 const count = (s: string, re: RegExp) => s.match(re)?.length ?? 0
@@ -28,14 +29,14 @@ const looksRandom = (s: string) =>
 /**
  * The one scrubber for every free-text value that reaches the store: paths, fragments,
  * campaign tags, referrer hosts, event names, prop keys and values, imported rows. It
- * reads percent-encoded text decoded, drops control characters and replaces e-mail addresses, IP addresses in every
- * textual form (dotted, zero-padded, dashed, hex, 32-bit integers, IPv6) and long
+ * reads percent-encoded text decoded, drops control characters and replaces e-mail
+ * addresses, IP addresses in every textual form (dotted, zero-padded, dashed, hex, 32-bit integers, IPv6) and long
  * random-looking tokens (JWTs, 32+ hex or base64url characters) by `(redacted)`.
  */
 export function scrubText(text: string): string {
   // Percent-encoding hides "@" and ":" from every shape below: what is stored is read decoded.
   if (text.includes('%')) text = percentDecoded(text)
-  if (!SUSPECT.test(text)) return text
+  if (!SUSPECT.test(text)) return maskIpText(text, REDACTED)
   return maskIpText(text.replace(CONTROL, ''), REDACTED)
     .replace(EMAIL, REDACTED)
     .replace(JWT, REDACTED)

@@ -17,3 +17,7 @@ export const LOG_TABLES = ['ingest_drops', 'rollup_log', 'purge_log', 'salt_log'
 export const DASHBOARD_TABLES = [...DAILY_AGGREGATE_TABLES, ...MONTHLY_AGGREGATE_TABLES, 'agg_realtime', ...LOG_TABLES] as const
 
 export type DashboardTable = (typeof DASHBOARD_TABLES)[number]
+
+/** Why an event is counted in ingest_drops instead of stored: the collector's refusals, and late rows found at purge. */
+export const INGEST_DROP_REASONS = ['bot', 'consent', 'rate_limited', 'undeclared_event', 'invalid', 'late'] as const
+export type IngestDropReason = (typeof INGEST_DROP_REASONS)[number]

@@ -1,4 +1,4 @@
-import { endOfSiteDay, startOfSiteDay, zoneOffsetMs, type Site } from '@qa/core'
+import { endOfSiteDay, INGEST_DROP_REASONS, startOfSiteDay, zoneOffsetMs, type IngestDropReason, type Site } from '@qa/core'
 import type { ClickHouseClient } from '@qa/store'
 import { parseFilter, RANGE_LIMITS, type StatsParams } from './params.ts'
 import { periodRange, previousRange, wholeMonths, type DayRange } from './range.ts'
@@ -28,9 +28,7 @@ export interface PropertyRow {
 }
 
 /** Events the collector refused, and late ones (stored after their day closed, never aggregated), per site-local day: counts only, from ingest_drops. */
-export type DropCounts = Record<DropKind, number>
-export const DROP_KINDS = ['bot', 'consent', 'rate_limited', 'undeclared_event', 'invalid', 'late'] as const
-export type DropKind = (typeof DROP_KINDS)[number]
+export type DropCounts = Record<IngestDropReason, number>
 
 export class StatsError extends Error {
   override name = 'StatsError'
@@ -265,12 +263,12 @@ export class StatsService {
        GROUP BY day, reason ORDER BY day`,
       { site: site.id, tz: site.timezone, start: startOfSiteDay(range.from, site.timezone) / 1000, end: endOfSiteDay(range.to, site.timezone) / 1000 },
     )
-    const zero = (): DropCounts => Object.fromEntries(DROP_KINDS.map((k) => [k, 0])) as DropCounts
+    const zero = (): DropCounts => Object.fromEntries(INGEST_DROP_REASONS.map((k) => [k, 0])) as DropCounts
     const byDay = new Map<string, { day: string } & DropCounts>()
     const totals = zero()
     for (const r of rows) {
-      const kind = r.reason as DropKind
-      if (!DROP_KINDS.includes(kind)) continue
+      const kind = r.reason as IngestDropReason
+      if (!INGEST_DROP_REASONS.includes(kind)) continue
       const day = byDay.get(r.day) ?? { day: r.day, ...zero() }
       day[kind] += Number(r.events)
       totals[kind] += Number(r.events)
