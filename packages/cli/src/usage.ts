@@ -70,7 +70,7 @@ closed (hits arriving for those are late: counted at purge, never aggregated).`,
     usage: 'spool replay',
     summary: "try the spool's quarantined batches again, straight into the store",
     details: `A collector sets a spooled batch aside (spool/<n>/quarantine/) when the store refuses
-its bytes three times (a parse error, a value out of range), or when the file is not a
+its bytes for half a minute (a parse error, a value out of range), or when the file is not a
 batch: the batches behind it go on. This tries them again; a batch refused again stays,
 with the store's error kind. Exit 1 when one is refused.`,
   },

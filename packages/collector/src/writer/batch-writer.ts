@@ -31,7 +31,7 @@ export interface BatchWriterOptions<T> {
   now?: () => number
   /** Delay before retrying a failed batch. */
   retryDelayMs?: number
-  /** A spooled batch set aside: unreadable, or refused for its content REFUSALS_BEFORE_QUARANTINE times. */
+  /** A spooled batch set aside: unreadable, or refused for its content REFUSALS_BEFORE_QUARANTINE times over QUARANTINE_AFTER_MS. */
   onQuarantine?: (q: { id: string; rows: number; error: string }) => void
   /** Where batches go when the store fails; replayed in order, deduplicated by batch id. */
   spool?: Spool
@@ -83,8 +83,9 @@ export function storeErrorKind(err: unknown): string {
   return e.type ?? e.message.split('\n')[0]!.slice(0, 200)
 }
 
-/** How often the store may refuse a spooled batch's content before it is quarantined. */
+/** How often, and for how long, the store must refuse a spooled batch's content before it is quarantined. */
 export const REFUSALS_BEFORE_QUARANTINE = 3
+export const QUARANTINE_AFTER_MS = 30_000
 
 /**
  * Errors about one batch's bytes, which no retry can fix. Errors that any batch would
@@ -108,8 +109,8 @@ export function refusedForContent(errorKind: string): boolean {
  * the caller answers 503.
  */
 export class BatchWriter<T> {
-  /** Content refusals of spooled batches, by batch id. */
-  private readonly refusals = new Map<string, number>()
+  /** Content refusals of spooled batches in a row, and since when, by batch id. */
+  private readonly refusals = new Map<string, { count: number; since: number }>()
   /** Rows already serialised: one flat string each is far cheaper for the GC to hold than an object. */
   private queue: string[] = []
   private readonly values: unknown[]
@@ -222,10 +223,14 @@ export class BatchWriter<T> {
         spool.remove(b.file)
         continue
       }
-      // A batch whose content the store refuses would be refused forever: after a few tries it steps aside.
-      const refused = refusedForContent(error) ? (this.refusals.get(b.id) ?? 0) + 1 : 0
-      if (refused < REFUSALS_BEFORE_QUARANTINE) {
-        if (refused > 0) this.refusals.set(b.id, refused)
+      // A batch whose content the store refuses would be refused forever: it steps aside once the
+      // refusals go on, uninterrupted by any other error, for long enough that no restart explains them.
+      const refusals = refusedForContent(error) ? (this.refusals.get(b.id) ?? { count: 0, since: this.now() }) : undefined
+      if (refusals) {
+        refusals.count++
+        this.refusals.set(b.id, refusals)
+      } else this.refusals.delete(b.id)
+      if (!refusals || refusals.count < REFUSALS_BEFORE_QUARANTINE || this.now() - refusals.since < QUARANTINE_AFTER_MS) {
         storeUp = false
         break
       }
