@@ -1,10 +1,9 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
 import { createLogger, manualClock } from '@qa/core'
 import type { ClickHouseClient } from '@qa/store'
 import { openBenchStore } from './lib/bench-store.ts'
-import { AuthStore, dashboardApp } from '@qa/dashboard'
+import { accountsFor, dashboardApp } from '@qa/dashboard'
 
 export interface QueryResult {
   name: string
@@ -93,11 +92,13 @@ export async function runQueryBench(opts: { iterations: number; pairValues: numb
     const [{ n }] = (await (await store.client.query({ query: 'SELECT count() AS n FROM agg_breakdown_daily', format: 'JSONEachRow' })).json<{ n: string }>()) as [{ n: string }]
     log(`seeded ${DAYS} days of aggregates (${n} breakdown rows) in ${Math.round(performance.now() - t0)} ms`)
     await mergesSettled(store.client, 60_000)
-    const auth = new AuthStore(join(config.dataDir, 'auth.json'))
-    await auth.addUser('bench', 'admin')
-    const { key } = auth.createApiKey('bench', Date.now())
+    const owner = accountsFor(config, store)
+    await owner.accounts.setUser('bench', 'admin')
+    const { key } = await owner.keys.create({ username: 'bench', scope: 'stats:read', sites: ['bench'] })
     // The dashboard reads as its own database user, within its query limits, as deployed.
-    const server = createServer(dashboardApp(config, await bench.connect('dashboard'), auth, createLogger('silent'), manualClock(Date.parse(`${END}T12:00:00Z`))))
+    const clock = manualClock(Date.parse(`${END}T12:00:00Z`))
+    const reader = await bench.connect('dashboard')
+    const server = createServer(dashboardApp(config, reader, accountsFor(config, reader, clock), createLogger('silent'), clock))
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     const get = async (path: string) => {

@@ -7,7 +7,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
-import { AuthStore } from '@qa/dashboard'
+import { accountsFor } from '@qa/dashboard'
+import { resolveSite } from '@qa/core'
 import { load } from './ingest.ts'
 import { openBenchStore } from './lib/bench-store.ts'
 import { loadCorpus } from './lib/corpus.ts'
@@ -42,9 +43,9 @@ export async function runStallBench(opts: { durationS: number; log?: (s: string)
     const dataDir = bench.config.dataDir
     const configFile = join(dataDir, 'bench-config.json')
     writeFileSync(configFile, JSON.stringify({ sites, collector: { trustedProxies: ['127.0.0.1'], rateLimitPerMinute: 0, maxBufferedRows: 1_000_000, processes: 1 } }))
-    const auth = new AuthStore(join(dataDir, 'dashboard-auth.json'))
-    await auth.addUser('bench', 'admin')
-    const { key } = auth.createApiKey('bench', Date.now())
+    const owner = accountsFor(bench.config, bench.store)
+    await owner.accounts.setUser('bench', 'admin')
+    const { key } = await owner.keys.create({ username: 'bench', scope: 'stats:read', sites: sites.map((s) => resolveSite(s).id) })
     const env = { DATA_DIR: dataDir, CONFIG_FILE: configFile, COLLECTOR_PORT: '0', DASHBOARD_PORT: '0', LOG_LEVEL: 'silent' }
     const collector = await startServing(['collector'], env)
     children.push(collector.proc)

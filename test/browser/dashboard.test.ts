@@ -39,7 +39,7 @@ beforeAll(async () => {
     format: 'JSONEachRow',
   })
   dash = await startTestDashboard(config, store, Date.parse(`${DAY2}T23:00:00Z`))
-  password = await dash.auth.addUser('admin', 'admin')
+  password = await dash.auth.accounts.setUser('admin', 'admin')
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true })
   mkdirSync(OUT, { recursive: true })

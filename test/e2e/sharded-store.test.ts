@@ -8,7 +8,8 @@ import { aggregateSnapshot } from '../support/snapshot.ts'
 import { rows, tempStore, testConfig, type TempStore } from '../support/temp-store.ts'
 import { generateDay } from '../fixtures/traffic.ts'
 
-const DAY_START = Date.parse('2026-11-20T00:00:00Z')
+// Yesterday (UTC): the cluster's nodes run their raw TTL (48 h on the hits' own time), so a fixed date would be deleted as the calendar moves on.
+const DAY_START = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000
 const clock = manualClock(DAY_START + 20 * 3600_000)
 const CLUSTER = 'qa_local'
 const cleanup: (() => Promise<unknown>)[] = []

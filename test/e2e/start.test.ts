@@ -99,13 +99,30 @@ describe('pnpm start', () => {
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!
     const privacy = (await (await fetch(`${dashboardUrl}/api/privacy`, { headers: { cookie } })).json()) as { audit: { passed: boolean; report: string } | null }
     expect(privacy.audit?.passed).toBe(true)
-    expect(privacy.audit?.report).toMatch(/PASS {2}dashboard_grants\s+qa_dashboard: 13 SELECT grants/)
+    expect(privacy.audit?.report).toMatch(/PASS {2}dashboard_grants\s+qa_dashboard: 25 grants, all on aggregates, logs and account tables/)
     // An admin asks for an audit from the privacy page: the supervisor passes it to the aggregator, which runs it.
     const { csrf } = (await login.json()) as { csrf: string }
     const asked = await fetch(`${dashboardUrl}/api/privacy/audit`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } })
     expect(asked.status).toBe(202)
     const history = async () => ((await (await fetch(`${dashboardUrl}/api/privacy`, { headers: { cookie } })).json()) as { auditHistory: unknown[] }).auditHistory.length
     await expect.poll(history, { timeout: 30_000 }).toBeGreaterThanOrEqual(2)
+
+    // The README's user commands, beside the running product: they take effect in the dashboard at once.
+    const qaOut = async (args: string[]) => {
+      const proc = spawnQa(args, { DATA_DIR: dataDir, LOG_LEVEL: 'silent' })
+      let text = ''
+      proc.stdout!.on('data', (d: Buffer) => (text += d.toString()))
+      expect(await new Promise((r) => proc.once('exit', r)), text).toBe(0)
+      return text
+    }
+    const carolPw = /one-time password (\S+)/.exec(await qaOut(['user', 'add', 'carol']))![1]!
+    const carol = await fetch(`${dashboardUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'carol', password: carolPw }) })
+    expect(carol.status).toBe(200)
+    const carolCookie = carol.headers.get('set-cookie')!.split(';')[0]!
+    expect((await fetch(`${dashboardUrl}/api/me`, { headers: { cookie: carolCookie } })).status).toBe(200)
+    expect(await qaOut(['user', 'list'])).toMatch(/^carol\tviewer/m)
+    await qaOut(['user', 'remove', 'carol'])
+    expect((await fetch(`${dashboardUrl}/api/me`, { headers: { cookie: carolCookie } })).status).toBe(401)
 
     // pnpm runs the supervisor; its own children are the store's engine and the three roles (tsx's esbuild service aside).
     const supervisor = childPids(child!.pid!).find((pid) => commandLine(pid).includes('main.ts start'))!

@@ -13,7 +13,7 @@ beforeAll(async () => {
   c = await startTestCollector(testConfig({ collector: { rateLimitPerMinute: 0, bodyLimitBytes: 8192 } }))
   dash = await startTestDashboard(c.store.config, c.store, Date.now())
   await dash.user('admin', 'admin')
-  key = dash.auth.createApiKey('admin', Date.now()).key
+  key = (await dash.auth.keys.create({ username: 'admin', scope: 'stats:read', sites: ['test'] })).key
 })
 afterAll(async () => {
   await dash.stop()

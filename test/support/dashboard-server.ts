@@ -1,14 +1,16 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
 import { createLogger, manualClock, type Config } from '@qa/core'
 import { type Store } from '@qa/store'
-import { AuthStore, dashboardApp } from '@qa/dashboard'
+import { accountsFor, dashboardApp, type AccountStores } from '@qa/dashboard'
 
 export interface TestDashboard {
   url: string
-  auth: AuthStore
+  /** Accounts on the dashboard's own connection, as the dashboard sees them. */
+  auth: AccountStores
   server: Server
+  /** The dashboard's clock: sessions expire on it. */
+  clock: ReturnType<typeof manualClock>
   /**
    * A user who has already chosen their own password (returned): the server refuses a
    * session opened with a printed one-time password everything but changing it.
@@ -20,17 +22,19 @@ export interface TestDashboard {
 }
 
 export async function startTestDashboard(config: Config, store: Store, nowMs: number): Promise<TestDashboard> {
-  const auth = new AuthStore(join(config.dataDir, 'dashboard-auth.json'))
-  const server = createServer(dashboardApp(config, store, auth, createLogger('silent'), manualClock(nowMs)))
+  const clock = manualClock(nowMs)
+  const auth = accountsFor(config, store, clock)
+  const server = createServer(dashboardApp(config, store, auth, createLogger('silent'), clock))
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     url,
     auth,
     server,
+    clock,
     user: async (username, role) => {
-      const password = `${await auth.addUser(username, role)}-own`
-      await auth.changePassword(username, password)
+      const password = `${await auth.accounts.setUser(username, role)}-own`
+      await auth.accounts.changePassword(username, password)
       return password
     },
     login: async (username, password) => {

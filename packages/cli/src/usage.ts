@@ -38,10 +38,13 @@ already runs on DATA_DIR, and says which.`,
     details: 'Serves the web UI and /api/stats/* on DASHBOARD_PORT; prints a first admin password when there is no user.',
   },
   user: {
-    usage: 'user add NAME [--role admin|viewer]',
-    summary: 'create or reset a dashboard user; prints its password once',
-    details: `NAME: a-z, 0-9, ".", "_", "-". The printed one-time password is replaced at first login.
---role   admin (users, share links, API keys) or viewer (statistics only); default viewer`,
+    usage: 'user add NAME [--role R] | user reset NAME [--role R] | user remove NAME | user list',
+    summary: 'manage dashboard users (works beside a running dashboard); prints passwords once',
+    details: `add      create NAME (a-z, 0-9, ".", "_", "-") with a one-time password, replaced at first login
+reset    a new one-time password (and --role, if given); ends NAME's sessions
+remove   remove NAME: their sessions end and their API keys stop working
+list     every user with their role
+--role   admin (users, share links, API keys) or viewer (statistics only); default viewer for add, unchanged for reset`,
   },
   migrate: {
     usage: 'migrate [--dry-run]',

@@ -138,6 +138,29 @@ describe('qa CLI', () => {
     expect((await qa(['audit', '--bogus'])).code).toBe(2)
   })
 
+  it('manages dashboard users in the store: add, list, reset, remove, and keeps one admin', async () => {
+    const add = await qa(['user', 'add', 'carol', '--role', 'admin'])
+    expect(add.code, add.stderr).toBe(0)
+    const first = /one-time password (\S+)/.exec(add.stdout)![1]!
+    const again = await qa(['user', 'add', 'carol'])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toMatch(/carol exists: qa user reset carol/)
+    expect((await qa(['user', 'list'])).stdout).toMatch(/^carol\tadmin\t\(one-time password not yet changed\)$/m)
+    const last = await qa(['user', 'reset', 'carol', '--role', 'viewer'])
+    expect(last.code).toBe(1)
+    expect(last.stderr).toMatch(/last admin/)
+    expect((await qa(['user', 'add', 'dave', '--role', 'admin'])).code).toBe(0)
+    const reset = await qa(['user', 'reset', 'carol', '--role', 'viewer'])
+    expect(reset.code, reset.stderr).toBe(0)
+    expect(reset.stdout).toMatch(/^carol \(viewer\): one-time password (\S+).*sessions ended/)
+    expect(/one-time password (\S+)/.exec(reset.stdout)![1]).not.toBe(first)
+    expect((await qa(['user', 'remove', 'carol'])).code).toBe(0)
+    expect((await qa(['user', 'remove', 'carol'])).code).toBe(1)
+    expect((await qa(['user', 'remove', 'dave'])).stderr).toMatch(/dave is the last admin/)
+    expect((await qa(['user', 'list'])).stdout).toBe('dave\tadmin\t(one-time password not yet changed)\n')
+    for (const bad of [['user', 'frob'], ['user', 'add', 'Not Valid'], ['user', 'remove'], ['user', 'list', 'x'], ['user', 'remove', 'dave', '--role', 'admin']]) expect((await qa(bad)).code, bad.join(' ')).toBe(2)
+  })
+
   it('refuses a second store on the same data directory in one line', async () => {
     const second = await qa(['store'])
     expect(second.code).toBe(1)

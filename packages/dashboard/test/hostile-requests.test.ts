@@ -33,7 +33,7 @@ const ROUTES: [method: string, path: string][] = [
   ['GET', '/api/stats/events'], ['GET', '/api/stats/goals'], ['GET', '/api/stats/breakdown/page'], ['GET', '/api/stats/breakdown/country.csv'],
   ['GET', '/api/stats/breakdown'], ['GET', '/api/stats/properties'], ['GET', '/api/stats/drops'], ['GET', '/api/privacy'], ['GET', '/api/share-links'],
   ['GET', '/api/users'], ['POST', '/api/login'], ['POST', '/api/password'], ['POST', '/api/share-links'], ['POST', '/api/keys'], ['POST', '/api/users'],
-  ['DELETE', '/api/share-links/x'], ['DELETE', '/api/keys/x'], ['GET', '/'], ['GET', '/share/x'],
+  ['DELETE', '/api/share-links/x'], ['GET', '/api/keys'], ['DELETE', '/api/keys/x'], ['PATCH', '/api/users/x'], ['DELETE', '/api/users/x'], ['GET', '/'], ['GET', '/share/x'],
 ]
 
 /** A raw request: node:http sends headers and bodies fetch would refuse or normalise. */

@@ -33,7 +33,16 @@ describe.runIf(bundled)('the dashboard user', () => {
     }
   })
 
-  it('cannot write anywhere, not even to the tables it reads', async () => {
+  it('keeps its accounts: reads and writes the account tables, and merges them', async () => {
+    await dashboard.client.insert({ table: 'auth_share_links', values: [{ id: 'grant-test', token_hash: 'h', site: 'x', created_by: 'a', created_at: 0, revoked: 0 }], format: 'JSONEachRow' })
+    await dashboard.client.command({ query: 'OPTIMIZE TABLE auth_share_links FINAL' })
+    const [row] = await (await dashboard.client.query({ query: "SELECT site FROM auth_share_links FINAL WHERE id = 'grant-test'", format: 'JSONEachRow' })).json<{ site: string }>()
+    expect(row?.site).toBe('x')
+    expect(await refusal(dashboard.client.command({ query: 'TRUNCATE TABLE auth_users' }))).not.toBe('allowed')
+    expect(await refusal(dashboard.client.command({ query: 'DROP TABLE auth_sessions' }))).not.toBe('allowed')
+  })
+
+  it('cannot write anywhere else, not even to the tables it reads', async () => {
     expect(await refusal(dashboard.client.insert({ table: 'agg_totals_daily', values: [{ site_id: 'x', day: '2026-01-01' }], format: 'JSONEachRow' }))).not.toBe('allowed')
     expect(await refusal(dashboard.client.insert({ table: 'raw_hits', values: [{ site_id: 'x' }], format: 'JSONEachRow' }))).not.toBe('allowed')
     expect(await refusal(dashboard.client.command({ query: 'TRUNCATE TABLE agg_totals_daily' }))).not.toBe('allowed')

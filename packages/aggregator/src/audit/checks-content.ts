@@ -124,8 +124,8 @@ export const userAgentCheck: Check = {
 
 const EMAIL_IN_TEXT = String.raw`[^\s@/?#&=:;,<>()"']+@[^\s@/?#&=:;,<>()"']+\.[A-Za-z]{2,}`
 const TOKEN_IN_TEXT = String.raw`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.|[0-9A-Fa-f]{32,}`
-/** Columns that hold random tokens by design: a salt is 32 random bytes in hex. */
-const TOKENS_BY_DESIGN = new Set(['salts.salt'])
+/** Columns that hold random tokens by design: a salt is 32 random bytes in hex; accounts keep hashes of their secrets. */
+const TOKENS_BY_DESIGN = new Set(['salts.salt', 'auth_users.password_hash', 'auth_sessions.id_hash', 'auth_api_keys.key_hash', 'auth_share_links.token_hash'])
 
 export const emailTokenCheck: Check = {
   id: 'no_emails_or_tokens',

@@ -2,7 +2,7 @@ import { lstatSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Check } from './audit-types.ts'
 
-/** The places the product writes on this machine: the data directory, a spool and an account file elsewhere. */
+/** The places the product writes on this machine: the data directory, a spool elsewhere, an earlier version's account file not yet moved. */
 function productPaths(config: Parameters<Check['run']>[0]['config']): string[] {
   return [...new Set([config.dataDir, config.collector.spoolDir, config.dashboard.authFile].filter((p): p is string => p !== undefined))]
 }

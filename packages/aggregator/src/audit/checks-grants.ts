@@ -1,13 +1,13 @@
-import { DASHBOARD_TABLES } from '@qa/core'
+import { dashboardGrants } from '@qa/core'
 import { query, type Check } from './audit-types.ts'
 
 /**
  * The dashboard connects as its own database user in every deployment: every grant of
- * that user must be SELECT on a dashboard table, as the store itself reports them.
+ * that user must be SELECT on a dashboard table, or a grant on its account tables, as the store itself reports them.
  */
 export const grantsCheck: Check = {
   id: 'dashboard_grants',
-  title: 'dashboard user may only SELECT aggregates and logs',
+  title: 'dashboard user may only SELECT aggregates and logs, and keep its accounts',
   async run({ client, store, config }) {
     const user = config.server.dashboardUser
     let grants: { g: string }[]
@@ -17,8 +17,8 @@ export const grantsCheck: Check = {
       return { status: 'fail', detail: `cannot read grants of ${user}: ${(err as Error).message.slice(0, 120)}` }
     }
     if (grants.length === 0) return { status: 'fail', detail: `user ${user} has no grants or does not exist: run the setup DDL (qa ddl dashboard-user)` }
-    const allowed = new Set(DASHBOARD_TABLES.map((t) => `SELECT ${store.database}.${t}`))
+    const allowed = new Set(dashboardGrants(store.database))
     const extra = grants.map((r) => r.g).filter((g) => !allowed.has(g))
-    return extra.length === 0 ? { status: 'pass', detail: `${user}: ${grants.length} SELECT grants on dashboard tables` } : { status: 'fail', detail: `${user} has grants beyond SELECT on dashboard tables: ${extra.join(', ')}` }
+    return extra.length === 0 ? { status: 'pass', detail: `${user}: ${grants.length} grants, all on aggregates, logs and account tables` } : { status: 'fail', detail: `${user} has grants beyond aggregates, logs and account tables: ${extra.join(', ')}` }
   },
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { DASHBOARD_TABLES } from '@qa/core'
+import { dashboardGrants } from '@qa/core'
 import { DASHBOARD_QUERY_LIMITS } from '@qa/store'
 
 /**
  * Server-mode setup for the dashboard's ClickHouse user: SELECT on the aggregate and
- * log tables, nothing else, and the same fixed query limits as the bundled store's
- * dashboard user. The password is generated unless given, and is the one value that
+ * log tables, its account tables, nothing else, and the same fixed query limits as the
+ * bundled store's dashboard user. The password is generated unless given, and is the one value that
  * must be quoted into DDL (CREATE USER takes no query parameters).
  */
 export function dashboardUserDdl(opts: { user: string; database: string; cluster?: string; password?: string }): { statements: string[]; password: string } {
@@ -18,8 +18,8 @@ export function dashboardUserDdl(opts: { user: string; database: string; cluster
     statements: [
       `CREATE USER IF NOT EXISTS ${opts.user}${on} IDENTIFIED WITH sha256_password BY '${password}' DEFAULT DATABASE ${opts.database}`,
       `REVOKE${on} ALL ON *.* FROM ${opts.user}`,
-      ...DASHBOARD_TABLES.map((t) => `GRANT${on} SELECT ON ${opts.database}.${t} TO ${opts.user}`),
-      `CREATE SETTINGS PROFILE OR REPLACE ${opts.user}_limits${on} SETTINGS readonly = 2, result_overflow_mode = 'throw', ${limits.join(', ')} TO ${opts.user}`,
+      ...dashboardGrants(opts.database).map((g) => `GRANT${on} ${g.replace(' ', ' ON ')} TO ${opts.user}`),
+      `CREATE SETTINGS PROFILE OR REPLACE ${opts.user}_limits${on} SETTINGS result_overflow_mode = 'throw', ${limits.join(', ')} TO ${opts.user}`,
     ],
   }
 }

@@ -49,6 +49,7 @@ export const ENV_KEYS: Record<string, { path: string[]; parse: Parse }> = {
   DASHBOARD_PORT: { path: ['dashboard', 'port'], parse: int },
   DASHBOARD_AUTH_FILE: { path: ['dashboard', 'authFile'], parse: text },
   SESSION_HOURS: { path: ['dashboard', 'sessionHours'], parse: int },
+  SESSION_MAX_HOURS: { path: ['dashboard', 'sessionMaxHours'], parse: int },
   LOGIN_ATTEMPTS: { path: ['dashboard', 'loginAttempts'], parse: int },
   DASHBOARD_DB_PASSWORD: { path: ['dashboard', 'dbPassword'], parse: text },
   DEMO_PORT: { path: ['demo', 'port'], parse: int },

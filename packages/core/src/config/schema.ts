@@ -155,9 +155,12 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8789),
-      /** Accounts, share links and API keys (hashes only); default: <dataDir>/dashboard-auth.json. */
+      /** Where earlier versions kept accounts: moved into the store once at start-up, then removed. Default: <dataDir>/dashboard-auth.json. */
       authFile: z.string().optional(),
+      /** A session ends after this long without a request... */
       sessionHours: z.number().int().min(1).max(720).default(12),
+      /** ...and this long after login, however active (the store keeps session rows 31 days at most). */
+      sessionMaxHours: z.number().int().min(1).max(720).default(168),
       /** Failed logins allowed per client network in 15 minutes. */
       loginAttempts: z.number().int().min(1).max(1000).default(10),
       /** Server mode: the password of server.dashboardUser (the bundled store generates its own). */

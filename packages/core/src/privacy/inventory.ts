@@ -38,7 +38,7 @@ export function dataInventory(config: Config): string {
     '| rollup, purge, salt and audit logs | prove that the rules above are applied | rollup_log, purge_log, salt_log, audit_log | kept; no personal data |',
     `| spooled batches | raw rows (the same fields as above) the store could not take yet | ${c.spoolDir ?? `${config.dataDir}/spool`} | until replayed into raw_hits |`,
     ...(config.clickhouse.url ? [] : [`| store credentials | the store users' password hashes and one password file per store user | ${config.dataDir}/engine | as long as the store |`]),
-    `| dashboard accounts | user names and roles, scrypt hashes of passwords, SHA-256 hashes of API keys and share-link tokens, never the secrets themselves | ${config.dashboard.authFile ?? `${config.dataDir}/dashboard-auth.json`} | until the account, key or link is removed |`,
+    '| dashboard accounts | user names and roles, scrypt hashes of passwords, SHA-256 hashes of session ids, API keys and share-link tokens, never the secrets themselves; no address or user-agent of whoever logs in | auth_users, auth_sessions, auth_api_keys, auth_share_links | accounts, keys and links until removed or revoked (a removed user stays as a name without a password hash, so their keys stay dead); sessions at most 31 days (TTL on the store clock) |',
     '',
     '## Sites',
     '',

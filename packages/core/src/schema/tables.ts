@@ -18,6 +18,14 @@ export const DASHBOARD_TABLES = [...DAILY_AGGREGATE_TABLES, ...MONTHLY_AGGREGATE
 
 export type DashboardTable = (typeof DASHBOARD_TABLES)[number]
 
+/** Dashboard accounts, sessions, API keys and share links: the dashboard's user may SELECT and INSERT them (and OPTIMIZE, to merge superseded password hashes away). */
+export const ACCOUNT_TABLES = ['auth_users', 'auth_sessions', 'auth_api_keys', 'auth_share_links'] as const
+
+/** Every grant the dashboard's database user holds, as `ACCESS db.table`: what the store's users, the server DDL and the audit read. */
+export function dashboardGrants(database: string): string[] {
+  return [...DASHBOARD_TABLES.map((t) => `SELECT ${database}.${t}`), ...ACCOUNT_TABLES.flatMap((t) => ['SELECT', 'INSERT', 'OPTIMIZE'].map((a) => `${a} ${database}.${t}`))]
+}
+
 /** Why an event is counted in ingest_drops instead of stored: the collector's refusals, and late rows found at purge. */
 export const INGEST_DROP_REASONS = ['bot', 'consent', 'rate_limited', 'undeclared_event', 'invalid', 'late'] as const
 export type IngestDropReason = (typeof INGEST_DROP_REASONS)[number]

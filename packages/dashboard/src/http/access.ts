@@ -1,14 +1,14 @@
 import type { NextFunction, Request, Response } from 'express'
 import { clientIp, truncateAddress, type TrustedProxies } from '@qa/core'
-import type { AuthStore, Role } from '../auth/auth-store.ts'
-import type { Session, Sessions } from '../auth/sessions.ts'
+import type { AccountStores } from '../auth/account-stores.ts'
+import type { ActiveSession, KeyScope, Role } from '../auth/accounts.ts'
 
 export const SESSION_COOKIE = 'qa_session'
 
-/** Who is asking: a logged-in user, an API key, or a share link bound to one site. */
+/** Who is asking: a logged-in user, an API key (of some sites), or a share link bound to one site. */
 export type Principal =
-  | { kind: 'session'; username: string; role: Role; session: Session; sessionId: string }
-  | { kind: 'api-key'; username: string; role: Role }
+  | { kind: 'session'; username: string; role: Role; session: ActiveSession }
+  | { kind: 'api-key'; username: string; role: Role; keyId: string; scope: KeyScope; sites: string[] }
   | { kind: 'share'; site: string }
 
 const principals = new WeakMap<Request, Principal>()
@@ -43,19 +43,18 @@ export function clientNetwork(req: Request, trusted: TrustedProxies): string {
   return client ? truncateAddress(client.bytes) : 'unknown'
 }
 
-export function identify(store: AuthStore, sessions: Sessions) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const sessionId = cookie(req, SESSION_COOKIE)
-    const session = sessions.get(sessionId)
+/** Finds the principal from the store at every request: a session or key ended elsewhere ends here too. */
+export function identify({ accounts, keys, links }: AccountStores) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const session = await accounts.session(cookie(req, SESSION_COOKIE))
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]
     const share = typeof req.query.token === 'string' ? req.query.token : undefined
-    if (session && sessionId) principals.set(req, { kind: 'session', username: session.username, role: session.role, session, sessionId })
+    if (session) principals.set(req, { kind: 'session', username: session.username, role: session.role, session })
     else if (bearer) {
-      const username = store.resolveApiKey(bearer)
-      const role = username ? store.roleOf(username) : undefined
-      if (username && role) principals.set(req, { kind: 'api-key', username, role })
+      const key = await keys.resolve(bearer)
+      if (key) principals.set(req, { kind: 'api-key', username: key.username, role: key.role, keyId: key.id, scope: key.scope, sites: key.sites })
     } else if (share) {
-      const site = store.resolveShareToken(share)
+      const site = await links.resolve(share)
       if (site) principals.set(req, { kind: 'share', site })
     }
     next()
@@ -78,7 +77,7 @@ export function requireAdmin(req: Request, res: Response, next: NextFunction): v
     return
   }
   if (p.role !== 'admin') {
-    res.status(403).json({ error: 'admins only' })
+    res.status(403).json({ error: p.kind === 'api-key' ? 'this key has the stats:read scope: admin actions need a key of scope admin made by an admin' : 'admins only' })
     return
   }
   next()

@@ -3,21 +3,20 @@ import { createRequire } from 'node:module'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod'
 import { DIMENSION_NAMES, DIMENSIONS, minGroupSize, resolveSite, trustedProxyMatcher, zodReason, type Clock, type DimensionDef, type Config, type Logger, type Site } from '@qa/core'
-import type { AuthStore } from '../auth/auth-store.ts'
-import { RoleSchema } from '../auth/auth-store.ts'
-import { Sessions } from '../auth/sessions.ts'
+import type { AccountStores } from '../auth/account-stores.ts'
 import { LoginLimiter } from '../auth/login-limiter.ts'
 import { BreakdownParamsSchema, EventQuerySchema, PropertyQuerySchema, StatsParamsSchema, type StatsParams } from '../stats/params.ts'
 import { StatsError, type StatsService } from '../stats/stats-service.ts'
 import { toCsv } from '../stats/csv.ts'
 import type { PrivacyService } from '../stats/privacy-service.ts'
+import { mountAdminRoutes } from './admin-routes.ts'
 import { clientNetwork, identify, principalOf, requireAdmin, requireCsrf, requireUser, SESSION_COOKIE } from './access.ts'
 
 export interface DashboardDeps {
   config: Config
   stats: StatsService
   privacy: PrivacyService
-  auth: AuthStore
+  auth: AccountStores
   logger: Logger
   clock: Clock
   /**
@@ -63,9 +62,9 @@ const LoginSchema = z.object({ username: z.string().min(1).max(100), password: z
 
 /** The dashboard: stats API over aggregates only, auth, share links, API keys, and the UI. */
 export function createDashboardApp(deps: DashboardDeps): express.Express {
-  const { config, stats, privacy, auth, clock } = deps
+  const { config, stats, privacy, clock } = deps
+  const { accounts } = deps.auth
   const sites = config.sites.map(resolveSite)
-  const sessions = new Sessions(config.dashboard.sessionHours * 3_600_000, clock.now)
   const limiter = new LoginLimiter(config.dashboard.loginAttempts, 15 * 60_000, clock.now)
   const trusted = trustedProxyMatcher(config.collector.trustedProxies)
   const app = express()
@@ -76,12 +75,12 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     next()
   })
   app.use(express.json({ limit: '8kb' }))
-  app.use(identify(auth, sessions))
+  app.use(identify(deps.auth))
   // A session opened with a printed one-time password may only replace it: the server says so, not just the UI.
   const FIRST_LOGIN_PATHS = new Set(['/api/password', '/api/me', '/api/logout'])
   app.use('/api', (req, res, next) => {
     const p = principalOf(req)
-    if (p?.kind === 'session' && !FIRST_LOGIN_PATHS.has(req.baseUrl + req.path) && auth.mustChangePassword(p.username)) {
+    if (p?.kind === 'session' && p.session.mustChangePassword && !FIRST_LOGIN_PATHS.has(req.baseUrl + req.path)) {
       return void res.status(403).json({ error: 'choose your own password first: POST /api/password {current, next}' })
     }
     next()
@@ -102,34 +101,35 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     if (!body.success) return void res.status(400).json({ error: 'username and password required' })
     const attempt = limiter.begin(body.data.username, clientNetwork(req, trusted))
     if (!attempt) return void res.status(429).set('Retry-After', '900').json({ error: 'too many failed logins; try again later' })
-    const user = await auth.verify(body.data.username, body.data.password)
+    const user = await accounts.verify(body.data.username, body.data.password)
     if (!user) {
       attempt.failed()
       return void res.status(401).json({ error: 'wrong username or password' })
     }
     attempt.succeeded()
-    sessions.destroy(principalOf(req)?.kind === 'session' ? (principalOf(req) as { sessionId: string }).sessionId : undefined)
-    const { id, session } = sessions.create(user.username, user.role)
+    const before = principalOf(req)
+    if (before?.kind === 'session') await accounts.endSession(before.session.token)
+    const session = await accounts.createSession(user)
     const secure = req.secure || req.headers['x-forwarded-proto'] === 'https'
-    res.cookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: config.dashboard.sessionHours * 3_600_000 })
+    // The cookie may live as long as the session could; the server ends it sooner when idle.
+    res.cookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: config.dashboard.sessionMaxHours * 3_600_000 })
     res.json({ username: user.username, role: user.role, csrf: session.csrf, mustChangePassword: user.mustChangePassword })
   })
 
   app.post('/api/password', requireUser, requireCsrf, async (req, res) => {
-    const p = principalOf(req) as { kind: string; username: string }
-    if (p.kind !== 'session') return void res.status(403).json({ error: 'change passwords from a logged-in session' })
+    const p = principalOf(req)
+    if (p?.kind !== 'session') return void res.status(403).json({ error: 'change passwords from a logged-in session' })
     const body = z.object({ current: z.string().min(1).max(200), next: z.string().min(12, 'at least 12 characters').max(200) }).safeParse(req.body)
     if (!body.success) return void res.status(400).json({ error: zodReason(body.error) })
-    if (!(await auth.verify(p.username, body.data.current))) return void res.status(403).json({ error: 'current password is wrong' })
-    await auth.changePassword(p.username, body.data.next)
+    if (!(await accounts.verify(p.username, body.data.current))) return void res.status(403).json({ error: 'current password is wrong' })
     // Whoever else held a session of this user (a stolen cookie, another browser) must log in again.
-    sessions.destroyUser(p.username, (principalOf(req) as { sessionId: string }).sessionId)
+    await accounts.changePassword(p.username, body.data.next, p.session.token)
     res.json({ changed: true })
   })
 
-  app.post('/api/logout', requireCsrf, (req, res) => {
+  app.post('/api/logout', requireCsrf, async (req, res) => {
     const p = principalOf(req)
-    if (p?.kind === 'session') sessions.destroy(p.sessionId)
+    if (p?.kind === 'session') await accounts.endSession(p.session.token)
     res.clearCookie(SESSION_COOKIE, { path: '/' })
     res.json({ ok: true })
   })
@@ -138,14 +138,16 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     const p = principalOf(req)
     if (!p) return refuse(req, res)
     if (p.kind === 'share') return void res.json({ share: true, site: p.site, minGroupSize: minGroupSize(sites.find((s) => s.id === p.site) ?? {}, config.aggregation) })
-    res.json({ username: p.username, role: p.role, csrf: p.kind === 'session' ? p.session.csrf : undefined, mustChangePassword: auth.mustChangePassword(p.username) })
+    if (p.kind === 'api-key') return void res.json({ username: p.username, role: p.role, key: { id: p.keyId, scope: p.scope, sites: p.sites } })
+    res.json({ username: p.username, role: p.role, csrf: p.session.csrf, mustChangePassword: p.session.mustChangePassword })
   })
 
   /** The sites the principal may read. */
   const visibleSites = (req: Request): Site[] => {
     const p = principalOf(req)
     if (!p) return []
-    return p.kind === 'share' ? sites.filter((s) => s.id === p.site) : sites
+    if (p.kind === 'share') return sites.filter((s) => s.id === p.site)
+    return p.kind === 'api-key' ? sites.filter((s) => p.sites.includes(s.id)) : sites
   }
 
   app.get('/api/sites', (req, res) => {
@@ -221,35 +223,7 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     res.status(202).json({ requested: true })
   })
 
-  app.get('/api/share-links', requireAdmin, (_req, res) => void res.json(auth.shareLinks()))
-  app.post('/api/share-links', requireAdmin, requireCsrf, (req, res) => {
-    const body = z.object({ site: z.string() }).safeParse(req.body)
-    if (!body.success || !sites.some((s) => s.id === body.data.site)) return void res.status(400).json({ error: 'site: a configured site id' })
-    const link = auth.createShareLink(body.data.site, clock.now())
-    res.status(201).json({ id: link.id, token: link.token, path: `/share/${link.token}` })
-  })
-  app.delete('/api/share-links/:id', requireAdmin, requireCsrf, (req, res) => {
-    if (!auth.revokeShareLink(String(req.params.id))) return void res.status(404).json({ error: 'no such share link' })
-    res.json({ revoked: true })
-  })
-  app.post('/api/keys', requireAdmin, requireCsrf, (req, res) => {
-    const p = principalOf(req) as { username: string }
-    const key = auth.createApiKey(p.username, clock.now())
-    res.status(201).json(key)
-  })
-  app.delete('/api/keys/:id', requireAdmin, requireCsrf, (req, res) => {
-    if (!auth.revokeApiKey(String(req.params.id))) return void res.status(404).json({ error: 'no such key' })
-    res.json({ revoked: true })
-  })
-  app.get('/api/users', requireAdmin, (_req, res) => void res.json(auth.users()))
-  app.post('/api/users', requireAdmin, requireCsrf, async (req, res) => {
-    const body = z.object({ username: z.string().regex(/^[a-z0-9._-]{1,64}$/), role: RoleSchema }).safeParse(req.body)
-    if (!body.success) return void res.status(400).json({ error: 'username (a-z, 0-9, ".", "_", "-") and role (admin or viewer)' })
-    const password = await auth.addUser(body.data.username, body.data.role)
-    // A reset (or a new role) ends the user's sessions: they were opened with the old password and role.
-    sessions.destroyUser(body.data.username)
-    res.status(201).json({ username: body.data.username, role: body.data.role, password })
-  })
+  mountAdminRoutes(app, deps.auth, sites)
 
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not found' }))
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {

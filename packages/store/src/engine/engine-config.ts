@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { DASHBOARD_TABLES } from '@qa/core'
+import { dashboardGrants } from '@qa/core'
 
 /**
  * Limits on every query of the dashboard's database user, enforced by the engine (and
@@ -71,7 +71,8 @@ export function engineConfigXml(input: EngineConfigInput): string {
  * users.xml of the engine. `default` is the engine's own identity: clickhouse-local runs
  * its startup query as `default` without a password, so it may only start the listeners
  * and read system.numbers (the query that keeps the engine serving). The writer owns the
- * store; the dashboard may SELECT the aggregate and log tables, within fixed limits.
+ * store; the dashboard may SELECT the aggregate and log tables and keep its accounts,
+ * within fixed limits (its grants, not `readonly`, keep it from writing anything else).
  */
 export function engineUsersXml(input: EngineConfigInput): string {
   const { database, writer, dashboard } = input
@@ -80,12 +81,12 @@ export function engineUsersXml(input: EngineConfigInput): string {
     user(u.name, [element('password_sha256_hex', sha256(u.password)), element('networks', element('ip', '127.0.0.1') + element('ip', '::1')), element('profile', profile), element('quota', 'default'), grants(grantQueries)].join(''))
   return [
     '<clickhouse>',
-    `  ${element('profiles', [element('default', ''), element('qa_dashboard', `${element('readonly', 2)}${limits()}${element('result_overflow_mode', 'throw')}${element('constraints', maxima())}`)].join(''))}`,
+    `  ${element('profiles', [element('default', ''), element('qa_dashboard', `${limits()}${element('result_overflow_mode', 'throw')}${element('constraints', maxima())}`)].join(''))}`,
     `  ${element('quotas', element('default', ''))}`,
     '  <users>',
     `    ${user('default', [element('no_password', ''), element('networks', element('ip', '::1')), element('profile', 'default'), element('quota', 'default'), grants(['GRANT SYSTEM LISTEN ON *.*', 'GRANT SELECT ON system.numbers'])].join(''))}`,
     `    ${withPassword(writer, 'default', ['GRANT ALL ON *.*'])}`,
-    `    ${withPassword(dashboard, 'qa_dashboard', DASHBOARD_TABLES.map((t) => `GRANT SELECT ON ${database}.${t}`))}`,
+    `    ${withPassword(dashboard, 'qa_dashboard', dashboardGrants(database).map((g) => `GRANT ${g.replace(' ', ' ON ')}`))}`,
     '  </users>',
     '</clickhouse>',
     '',
