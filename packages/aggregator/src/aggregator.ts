@@ -1,5 +1,5 @@
 import { createMetrics, resolveSite, systemClock, type Clock, type Config, type Logger, type Metrics, type Site } from '@qa/core'
-import { SaltStore, tryAcquireLease, type LeaseHolder, type Store } from '@qa/store'
+import { readFunnelDefs, SaltStore, tryAcquireLease, withDefinedFunnels, type LeaseHolder, type Store } from '@qa/store'
 import { rollupDay, type RollupSettings } from './rollup/rollup-day.ts'
 import { rollupMonth } from './rollup/rollup-month.ts'
 import { decideRollups, logRollup, planOf, type PlannedDay, type RollupDecision } from './rollup/rollup-plan.ts'
@@ -110,8 +110,13 @@ export class Aggregator {
   }
 
   /** What a rollup would do now with each site-day holding raw rows, and why: read-only, no lease. */
-  rollupDecisions(request: Pick<RollupRequest, 'days' | 'force'> = {}): Promise<RollupDecision[]> {
-    return decideRollups(this.store.client, this.sites, this.clock.now(), this.closeAfterMs, request)
+  async rollupDecisions(request: Pick<RollupRequest, 'days' | 'force'> = {}): Promise<RollupDecision[]> {
+    return decideRollups(this.store.client, await this.sitesWithFunnels(), this.clock.now(), this.closeAfterMs, request)
+  }
+
+  /** The configured sites with the funnels defined in the dashboard since: read at every rollup, so a new funnel fills at the next tick. */
+  private async sitesWithFunnels(): Promise<Site[]> {
+    return withDefinedFunnels(this.sites, await readFunnelDefs(this.store.client))
   }
 
   /** Runs the privacy audit under the lease, so it never reads a store halfway through a rollup. */

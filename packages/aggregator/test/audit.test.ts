@@ -211,11 +211,11 @@ describe('data inventory', () => {
     expect(listed.sort()).toEqual(live.sort())
   })
 
-  it("states each site's own minimum group size, and the account file with what it holds", () => {
-    const md = dataInventory({ ...config, sites: [{ id: 'a', domains: ['a.example'], timezone: 'Europe/Berlin', minGroupSize: 1, goals: [], events: ['Signup'] }, { id: 'b', domains: ['b.example'], timezone: 'UTC', goals: [] }], aggregation: { ...config.aggregation, minGroupSize: 7 } })
+  it("states each site's own minimum group size, and the account tables with what they hold", () => {
+    const md = dataInventory({ ...config, sites: [{ id: 'a', domains: ['a.example'], timezone: 'Europe/Berlin', minGroupSize: 1, goals: [], funnels: [], events: ['Signup'] }, { id: 'b', domains: ['b.example'], timezone: 'UTC', goals: [], funnels: [] }], aggregation: { ...config.aggregation, minGroupSize: 7 } })
     expect(md).toContain('| a | a.example | Europe/Berlin | 1 | Signup |')
     expect(md).toContain('| b | b.example | UTC | 7 | any name')
     expect(md).toContain("fewer than the site's minimum group size (1 or 7) visitors")
-    expect(md).toMatch(/\| dashboard accounts \| .*scrypt hashes of passwords.*SHA-256 hashes of API keys and share-link tokens/)
+    expect(md).toMatch(/\| dashboard accounts \| .*scrypt hashes of passwords.*SHA-256 hashes of session ids, API keys and share-link tokens.*\| auth_users, auth_sessions, auth_api_keys, auth_share_links \|/)
   })
 })

@@ -6,6 +6,7 @@ import { type Store } from '@qa/store'
 import { accountStores, type AccountStores } from './auth/account-stores.ts'
 import { migrateAuthFile } from './auth/legacy-auth-file.ts'
 import { createDashboardApp } from './http/app.ts'
+import { FunnelService } from './stats/funnel-service.ts'
 import { PrivacyService } from './stats/privacy-service.ts'
 import { StatsService } from './stats/stats-service.ts'
 
@@ -39,6 +40,7 @@ export function dashboardApp(config: Config, store: Store, auth: AccountStores, 
   return createDashboardApp({
     config,
     stats: new StatsService(store.client, config.aggregation.filterDimensions),
+    funnels: new FunnelService(store.client, config.aggregation.filterDimensions),
     privacy: new PrivacyService(store.client),
     auth,
     logger,

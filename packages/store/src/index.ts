@@ -2,6 +2,7 @@ export { connectStore, type LinesInsert, type Store, type StoreConfig, type Stor
 export { StoreError, WRITER_USER } from './store-error.ts'
 export { migrate, MigrationError, readMigrations, type Migration, type MigrateResult } from './migrate.ts'
 export { SaltStore } from './salt-store.ts'
+export { readFunnelDefs, removeFunnelDef, withDefinedFunnels, writeFunnelDef, type DefinedFunnel } from './funnel-defs.ts'
 export { tryAcquireLease, type Lease, type LeaseHolder, type LeaseOptions } from './lease.ts'
 export { alterTarget, clusterDdl, localName, SHARDED_TABLES } from './cluster-ddl.ts'
 export { DASHBOARD_QUERY_LIMITS, type ClusterNode } from './engine/engine-config.ts'

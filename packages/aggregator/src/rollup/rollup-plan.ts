@@ -1,6 +1,6 @@
 import type { Site } from '@qa/core'
 import type { ClickHouseClient } from '@qa/store'
-import { endOfSiteDay } from '@qa/core'
+import { endOfSiteDay, funnelDefinition } from '@qa/core'
 
 export interface LedgerEntry {
   rawRows: number
@@ -10,6 +10,13 @@ export interface LedgerEntry {
   /** When the last rollup of this site-day finished, and how long it took. */
   at: number
   durationMs: number
+  /** The funnels it computed, as `name:definition`. */
+  funnels: string[]
+}
+
+/** A site's funnels as the ledger records them: a change to any makes its open days due. */
+export function funnelKeys(site: Site): string[] {
+  return site.funnels.map((f) => `${f.name}:${funnelDefinition(f)}`).sort()
 }
 
 /**
@@ -30,15 +37,15 @@ export async function readLedger(client: ClickHouseClient): Promise<Map<string, 
     await client.query({
       query: `SELECT site_id, toString(day) AS day, argMax(raw_rows, at) AS raw_rows, max(closed) AS closed,
                      toUnixTimestamp64Milli(max(at)) AS last_at, argMax(duration_ms, at) AS duration_ms,
-                     toUnixTimestamp64Milli(argMax(read_until, at)) AS read_until
+                     toUnixTimestamp64Milli(argMax(read_until, at)) AS read_until, argMax(funnels, at) AS funnels
               FROM rollup_log GROUP BY site_id, day`,
       format: 'JSONEachRow',
     })
-  ).json<{ site_id: string; day: string; raw_rows: string; closed: number; last_at: string; duration_ms: number; read_until: string }>()
+  ).json<{ site_id: string; day: string; raw_rows: string; closed: number; last_at: string; duration_ms: number; read_until: string; funnels: string[] }>()
   return new Map(
     rows.map((r) => [
       `${r.site_id}|${r.day}`,
-      { rawRows: Number(r.raw_rows), closed: r.closed === 1, readUntil: Number(r.read_until), at: Number(r.last_at), durationMs: Number(r.duration_ms) },
+      { rawRows: Number(r.raw_rows), closed: r.closed === 1, readUntil: Number(r.read_until), at: Number(r.last_at), durationMs: Number(r.duration_ms), funnels: [...r.funnels].sort() },
     ]),
   )
 }
@@ -66,7 +73,7 @@ export type RollupDecision =
  * rollup, and those whose day has ended (plus the close delay) and are not yet closed.
  * Closed days are never recomputed: their raw rows may already be gone, and rows that
  * arrive for them later are late (counted at purge, never aggregated). `force`
- * recomputes open days whose rows did not change.
+ * recomputes open days whose rows did not change; so does a funnel added or changed.
  */
 export async function decideRollups(
   client: ClickHouseClient,
@@ -86,7 +93,10 @@ export async function decideRollups(
         continue
       }
       const close = now >= endOfSiteDay(day, site.timezone) + closeAfterMs
-      if (!only?.force && last && !close && last.rawRows === rawRows) decisions.push({ due: false, site, day, why: 'unchanged', lastAt: last.at })
+      // A funnel added or changed since: its open days are computed again at once, whatever their size.
+      const funnelsChanged = last !== undefined && funnelKeys(site).join('\n') !== last.funnels.join('\n')
+      if (funnelsChanged) decisions.push({ due: true, site, day, rawRows, readUntil, close })
+      else if (!only?.force && last && !close && last.rawRows === rawRows) decisions.push({ due: false, site, day, why: 'unchanged', lastAt: last.at })
       else if (!only?.force && last && !close && now - last.at < OPEN_DAY_BACKOFF * last.durationMs) decisions.push({ due: false, site, day, why: 'backoff', lastAt: last.at })
       else decisions.push({ due: true, site, day, rawRows, readUntil, close })
     }
@@ -109,7 +119,7 @@ export function planOf(decisions: readonly RollupDecision[]): PlannedDay[] {
 export async function logRollup(client: ClickHouseClient, at: number, day: PlannedDay, durationMs: number): Promise<void> {
   await client.insert({
     table: 'rollup_log',
-    values: day.sites.map((s) => ({ at, site_id: s.site.id, day: day.day, raw_rows: s.rawRows, closed: s.close ? 1 : 0, duration_ms: Math.round(durationMs), read_until: s.readUntil })),
+    values: day.sites.map((s) => ({ at, site_id: s.site.id, day: day.day, raw_rows: s.rawRows, closed: s.close ? 1 : 0, duration_ms: Math.round(durationMs), read_until: s.readUntil, funnels: funnelKeys(s.site) })),
     format: 'JSONEachRow',
   })
 }

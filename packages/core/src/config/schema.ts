@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
+import { FunnelSchema, type Funnel } from '../schema/funnel.ts'
 import { isIpAddress } from '../privacy/truncate-ip.ts'
 import { VISIT_DIMENSION_NAMES } from '../schema/dimensions.ts'
 
@@ -50,10 +51,14 @@ export const SiteSchema = z.strictObject({
    * engagement aside) is dropped and counted: a browser cannot invent event names.
    */
   events: z.array(z.string().min(1).max(120)).max(1000).optional(),
-}).refine(
-  (s) => !s.events || s.goals.every((g) => g.event === undefined || s.events!.includes(g.event)),
-  { message: 'a goal counts an event the site does not declare in events', path: ['goals'] },
-)
+  /** Ordered steps counted per visit at each rollup (more can be defined in the dashboard). */
+  funnels: z.array(FunnelSchema).max(20).default([]),
+})
+  .refine((s) => !s.events || s.goals.every((g) => g.event === undefined || s.events!.includes(g.event)), {
+    message: 'a goal counts an event the site does not declare in events',
+    path: ['goals'],
+  })
+  .refine((s) => new Set(s.funnels.map((f) => f.name)).size === s.funnels.length, { message: 'two funnels share a name', path: ['funnels'] })
 
 function isAddressOrCidr(s: string): boolean {
   if (!s.includes('/')) return isIpAddress(s)
@@ -192,6 +197,7 @@ export interface Site {
   timezone: string
   allowedOrigins: string[]
   goals: Goal[]
+  funnels: Funnel[]
   minGroupSize?: number
   umamiWebsiteId?: string
   durable?: boolean
@@ -210,6 +216,7 @@ export function resolveSite(input: SiteInput): Site {
     timezone: site.timezone,
     allowedOrigins: origins.map((o) => new URL(o).origin),
     goals: site.goals,
+    funnels: site.funnels,
     ...(site.minGroupSize === undefined ? {} : { minGroupSize: site.minGroupSize }),
     ...(site.umamiWebsiteId === undefined ? {} : { umamiWebsiteId: site.umamiWebsiteId }),
     ...(site.durable === undefined ? {} : { durable: site.durable }),

@@ -5,7 +5,7 @@
 export const RAW_TABLE = 'raw_hits'
 
 /** Per-day aggregates the rollup writes (through `<name>_staging` and a partition swap). */
-export const DAILY_AGGREGATE_TABLES = ['agg_totals_hourly', 'agg_totals_daily', 'agg_breakdown_daily', 'agg_events_daily'] as const
+export const DAILY_AGGREGATE_TABLES = ['agg_totals_hourly', 'agg_totals_daily', 'agg_breakdown_daily', 'agg_events_daily', 'agg_funnels_daily'] as const
 
 /** Per-month sums of the daily aggregates, for long ranges. */
 export const MONTHLY_AGGREGATE_TABLES = ['agg_totals_monthly', 'agg_breakdown_monthly', 'agg_events_monthly'] as const
@@ -21,9 +21,16 @@ export type DashboardTable = (typeof DASHBOARD_TABLES)[number]
 /** Dashboard accounts, sessions, API keys and share links: the dashboard's user may SELECT and INSERT them (and OPTIMIZE, to merge superseded password hashes away). */
 export const ACCOUNT_TABLES = ['auth_users', 'auth_sessions', 'auth_api_keys', 'auth_share_links'] as const
 
+/** Funnels defined in the dashboard (as JSON definitions): the dashboard writes them, the aggregator computes them. */
+export const FUNNEL_DEFS_TABLE = 'funnel_defs'
+
 /** Every grant the dashboard's database user holds, as `ACCESS db.table`: what the store's users, the server DDL and the audit read. */
 export function dashboardGrants(database: string): string[] {
-  return [...DASHBOARD_TABLES.map((t) => `SELECT ${database}.${t}`), ...ACCOUNT_TABLES.flatMap((t) => ['SELECT', 'INSERT', 'OPTIMIZE'].map((a) => `${a} ${database}.${t}`))]
+  return [
+    ...DASHBOARD_TABLES.map((t) => `SELECT ${database}.${t}`),
+    ...ACCOUNT_TABLES.flatMap((t) => ['SELECT', 'INSERT', 'OPTIMIZE'].map((a) => `${a} ${database}.${t}`)),
+    ...['SELECT', 'INSERT'].map((a) => `${a} ${database}.${FUNNEL_DEFS_TABLE}`),
+  ]
 }
 
 /** Why an event is counted in ingest_drops instead of stored: the collector's refusals, and late rows found at purge. */

@@ -5,16 +5,19 @@ import { z } from 'zod'
 import { DIMENSION_NAMES, DIMENSIONS, minGroupSize, resolveSite, trustedProxyMatcher, zodReason, type Clock, type DimensionDef, type Config, type Logger, type Site } from '@qa/core'
 import type { AccountStores } from '../auth/account-stores.ts'
 import { LoginLimiter } from '../auth/login-limiter.ts'
-import { BreakdownParamsSchema, EventQuerySchema, PropertyQuerySchema, StatsParamsSchema, type StatsParams } from '../stats/params.ts'
+import { BreakdownParamsSchema, EventQuerySchema, FunnelQuerySchema, PropertyQuerySchema, StatsParamsSchema, type StatsParams } from '../stats/params.ts'
 import { StatsError, type StatsService } from '../stats/stats-service.ts'
 import { toCsv } from '../stats/csv.ts'
+import type { FunnelService } from '../stats/funnel-service.ts'
 import type { PrivacyService } from '../stats/privacy-service.ts'
 import { mountAdminRoutes } from './admin-routes.ts'
+import { mountFunnelAdminRoutes } from './funnel-routes.ts'
 import { clientNetwork, identify, principalOf, requireAdmin, requireCsrf, requireUser, SESSION_COOKIE } from './access.ts'
 
 export interface DashboardDeps {
   config: Config
   stats: StatsService
+  funnels: FunnelService
   privacy: PrivacyService
   auth: AccountStores
   logger: Logger
@@ -213,6 +216,18 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
       res.json(await stats.propertyKeys(site, q.data.event, p, clock.now()))
     }),
   )
+  app.get('/api/funnels', withStats(async (site, _p, _req, res) => void res.json(await deps.funnels.list(site))))
+  app.get(
+    '/api/stats/funnel',
+    withStats(async (site, p, req, res) => {
+      const q = FunnelQuerySchema.safeParse(req.query)
+      if (!q.success) return void res.status(400).json({ error: zodReason(q.error, 'query') })
+      const result = await deps.funnels.stats(site, q.data.funnel, p, clock.now(), minGroupSize(site, config.aggregation))
+      if (!result) return void res.status(404).json({ error: `site ${site.id} has no funnel ${q.data.funnel}` })
+      res.json(result)
+    }),
+  )
+  mountFunnelAdminRoutes(app, deps.funnels, sites)
   // Operational counts for the site's maintainers, not for the audience of a share link.
   app.get('/api/stats/drops', requireUser, withStats(async (site, p, _req, res) => void res.json(await stats.drops(site, p, clock.now()))))
 

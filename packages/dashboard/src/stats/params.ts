@@ -75,3 +75,6 @@ export const PropertyQuerySchema = z
   })
 
 export const EventQuerySchema = z.object({ event: z.string().min(1).max(120) })
+
+/** `/api/stats/funnel?funnel=NAME`: one of the site's funnels. */
+export const FunnelQuerySchema = z.object({ funnel: z.string().min(1).max(120) })
