@@ -136,6 +136,7 @@
     renderTopline()
     renderChart()
     renderPanels()
+    renderFunnels()
     renderDrops()
   }
 
@@ -245,6 +246,81 @@
         return tr
       })))
     panel.box.replaceChildren(heading, table)
+  }
+
+  const duration = (s) => (s === null ? '' : s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`)
+  /** "/pricing", "event:Signup", "event:Signup plan=pro": one step per line, as the form takes them. */
+  function parseSteps(text) {
+    return text.split('\n').map((l) => l.trim()).filter(Boolean).map((line) => {
+      const ev = /^event:\s*([^=\s][^=]*?)(?:\s+([^\s=]+)=(.+))?$/.exec(line)
+      if (!ev) return { page: line }
+      return ev[2] ? { event: ev[1], property: { key: ev[2], value: ev[3] } } : { event: ev[1] }
+    })
+  }
+
+  /** Funnels: step bars with conversion, drop-off and the median time from the step before; admins define them here. */
+  async function renderFunnels() {
+    const box = $('funnels')
+    const funnels = await api(`/api/funnels?${query()}`).catch(() => [])
+    const admin = role === 'admin' && !shareToken
+    box.hidden = funnels.length === 0 && !admin
+    if (box.hidden) return
+    const s = state()
+    const current = funnels.find((f) => f.name === s.funnel) || funnels[0]
+    const tabs = el('span', { class: 'tabs', role: 'tablist' }, ...funnels.map((f) => {
+      const b = el('button', { type: 'button', role: 'tab', 'aria-selected': String(f === current) }, f.name)
+      b.onclick = () => setState({ funnel: f.name })
+      return b
+    }))
+    const body = el('div', { id: 'funnel-body' })
+    box.replaceChildren(el('h2', {}, 'Funnels', tabs), body)
+    if (current) {
+      try {
+        const f = await api(`/api/stats/funnel?${query({ funnel: current.name })}`)
+        const hidden = `< ${f.minGroupSize}`
+        body.append(
+          el('p', { class: 'note' }, `${f.order === 'directly' ? 'Each step the very next page or event of the visit' : 'Each step later in the same visit'}. `,
+            f.dataFrom ? `Counted from ${f.dataFrom}.` : 'Counted from the next rollup on.', f.minGroupSize > 1 ? ` Counts under ${f.minGroupSize} visits are not shown.` : ''),
+          el('table', { id: 'funnel-table' },
+            el('thead', {}, el('tr', {}, el('th', {}, 'Step'), el('th', { class: 'num' }, 'Visits'), el('th', { class: 'num' }, 'Conversion'), el('th', { class: 'num' }, 'Drop-off'), el('th', { class: 'num' }, 'Median time from previous'))),
+            el('tbody', {}, ...f.steps.map((st) => {
+              const tr = el('tr', { 'data-step': String(st.step) },
+                el('td', {}, `${st.step}. ${st.label}`),
+                el('td', { class: 'num' }, st.visits === null ? hidden : fmt('visitors', st.visits)),
+                el('td', { class: 'num' }, st.conversion === null ? '' : `${st.conversion}%`),
+                el('td', { class: 'num' }, st.dropOff === null ? '' : `${st.dropOff}%`),
+                el('td', { class: 'num' }, duration(st.medianSeconds)))
+              tr.style.backgroundImage = `linear-gradient(to right, var(--bar) ${st.conversion || 0}%, transparent ${st.conversion || 0}%)`
+              return tr
+            }))))
+        if (admin && current.source === 'dashboard') {
+          const remove = el('button', { type: 'button', class: 'csv' }, `Remove ${current.name}`)
+          remove.onclick = async () => { await api(`/api/funnels/${encodeURIComponent(s.site)}/${encodeURIComponent(current.name)}`, { method: 'DELETE' }); setState({ funnel: undefined }) }
+          body.append(remove)
+        }
+      } catch (err) {
+        body.append(el('p', { class: 'note' }, err.message))
+      }
+    }
+    if (admin) {
+      const error = el('p', { class: 'error', role: 'alert' })
+      const form = el('form', { id: 'funnel-form', class: 'funnel-form' },
+        el('label', {}, 'Name ', el('input', { name: 'name', required: '', maxlength: '120' })),
+        el('label', {}, 'Order ', el('select', { name: 'order' }, el('option', { value: 'eventually' }, 'eventually followed'), el('option', { value: 'directly' }, 'directly followed'))),
+        el('label', {}, 'Steps, one per line: a page (/pricing, /blog/*) or event:Name, event:Name key=value ', el('textarea', { name: 'steps', rows: '4', required: '' })),
+        el('button', { type: 'submit' }, 'Save funnel'), error)
+      form.onsubmit = async (e) => {
+        e.preventDefault()
+        const funnel = { name: form.elements.name.value.trim(), order: form.elements.order.value, steps: parseSteps(form.elements.steps.value) }
+        try {
+          await api('/api/funnels', { method: 'POST', body: JSON.stringify({ site: s.site, funnel }) })
+          setState({ funnel: funnel.name })
+        } catch (err) {
+          error.textContent = err.message
+        }
+      }
+      box.append(el('details', { open: funnels.length === 0 ? '' : undefined }, el('summary', {}, 'New funnel'), form))
+    }
   }
 
   /** What the collector refused (and late hits), per day: an empty dashboard is explained here. Not on share links. */
