@@ -22,7 +22,6 @@ export interface RollupResult {
   k: number
 }
 
-const DAY = '2026-11-20'
 const H = 3600_000
 
 /**
@@ -35,7 +34,8 @@ export async function runRollupBench(opts: { pageviews: number; log?: (s: string
   const bench = await openBenchStore('rollup', { sites: [{ id: 'bench', domains: ['bench.example'] }] })
   const { config: base, store } = bench
   try {
-    const dayStart = Date.parse(`${DAY}T00:00:00Z`)
+    // Yesterday: the raw TTL backstop (240 h on the hits' own time) would delete a fixed past day.
+    const dayStart = Math.floor(Date.now() / (24 * H)) * 24 * H - 24 * H
     let rawRows = 0
     const insertStart = performance.now()
     for (const chunk of rawDay(loadCorpus(), { siteId: 'bench', dayStartMs: dayStart, pageviews: opts.pageviews, seed: 3 })) {

@@ -1,4 +1,4 @@
-import { OTHER, type Funnel, type VisitDimension, DIMENSIONS } from '@qa/core'
+import { DIMENSIONS, funnelDefinition, OTHER, type Funnel, type VisitDimension } from '@qa/core'
 import { pagePatternToRegex } from './aggregate-sql.ts'
 
 /**
@@ -7,78 +7,91 @@ import { pagePatternToRegex } from './aggregate-sql.ts'
  */
 export const TIME_BUCKET_SQL = (s: string) => `multiIf(${s} < 60, ${s}, ${s} < 600, intDiv(${s}, 10) * 10, ${s} < 3600, intDiv(${s}, 60) * 60, intDiv(${s}, 600) * 600)`
 
-/** The same buckets in JS, for tests and the stats API's labels. */
-export function timeBucket(seconds: number): number {
-  if (seconds < 60) return seconds
-  if (seconds < 600) return Math.floor(seconds / 10) * 10
-  if (seconds < 3600) return Math.floor(seconds / 60) * 60
-  return Math.floor(seconds / 600) * 600
-}
-
-/** Query parameters of one funnel's steps, as parallel arrays. */
-export function funnelParams(funnel: Funnel): Record<string, unknown> {
+/**
+ * Query parameters of a site's funnels: names and definitions, and every step of every
+ * funnel in one flat list (funnel k's steps follow funnel k-1's), as parallel arrays.
+ */
+export function funnelsParams(funnels: readonly Funnel[]): Record<string, unknown> {
+  const steps = funnels.flatMap((f) => f.steps)
   return {
-    step_events: funnel.steps.map((s) => s.event ?? ''),
-    step_pages: funnel.steps.map((s) => (s.page ? pagePatternToRegex(s.page) : '')),
-    step_keys: funnel.steps.map((s) => s.property?.key ?? ''),
-    step_values: funnel.steps.map((s) => s.property?.value ?? ''),
+    funnel_names: funnels.map((f) => f.name),
+    funnel_definitions: funnels.map(funnelDefinition),
+    step_events: steps.map((s) => s.event ?? ''),
+    step_pages: steps.map((s) => (s.page ? pagePatternToRegex(s.page) : '')),
+    step_keys: steps.map((s) => s.property?.key ?? ''),
+    step_values: steps.map((s) => s.property?.value ?? ''),
   }
 }
 
 /**
- * Positions p1..pn of the steps in a visit's ordered hits (0: not reached), as SELECT
- * expressions. Eventually: each step's first hit after the step before (the earliest
- * match leaves the most room for the next steps, so it reaches the furthest). Directly:
- * the longest run of consecutive hits that are the steps in order, the first such run.
+ * Positions f{k}p1..f{k}pn of funnel k's steps in a visit's ordered hits (0: not
+ * reached), as SELECT expressions; step j of the funnel is match `offset + j` of a hit.
+ * Eventually: each step's first hit after the step before (the earliest match leaves
+ * the most room for the next steps, so it reaches the furthest). Directly: the longest
+ * run of consecutive hits that are the steps in order, the first such run.
  */
-function positions(funnel: Funnel): string[] {
+function positions(funnel: Funnel, k: number, offset: number): string[] {
   const n = funnel.steps.length
+  const p = (j: number) => `f${k}p${j}`
   if (funnel.order === 'eventually') {
     return funnel.steps.map((_, i) =>
-      i === 0 ? 'arrayFirstIndex(h -> h.2[1], hits) AS p1' : `if(p${i} = 0, 0, arrayFirstIndex((h, x) -> x > p${i} AND h.2[${i + 1}], hits, arrayEnumerate(hits))) AS p${i + 1}`,
+      i === 0
+        ? `arrayFirstIndex(h -> h.2[${offset + 1}], hits) AS ${p(1)}`
+        : `if(${p(i)} = 0, 0, arrayFirstIndex((h, x) -> x > ${p(i)} AND h.2[${offset + i + 1}], hits, arrayEnumerate(hits))) AS ${p(i + 1)}`,
     )
   }
-  const run = `arrayMap((i, miss) -> if(hits[i].2[1], if(miss = 0, ${n}, miss - 1), 0), arrayEnumerate(hits), arrayMap(i -> arrayFirstIndex(j -> NOT hits[i + j - 1].2[j], range(1, ${n + 1})), arrayEnumerate(hits)))`
-  return ['arrayMax(runs) AS best', 'indexOf(runs, best) AS start', `${run} AS runs`, ...funnel.steps.map((_, i) => `if(best >= ${i + 1}, start + ${i}, 0) AS p${i + 1}`)]
+  const misses = `arrayMap(i -> arrayFirstIndex(j -> NOT hits[i + j - 1].2[${offset} + j], range(1, ${n + 1})), arrayEnumerate(hits))`
+  const runs = `arrayMap((i, miss) -> if(hits[i].2[${offset + 1}], if(miss = 0, ${n}, miss - 1), 0), arrayEnumerate(hits), ${misses})`
+  return [`${runs} AS f${k}runs`, `arrayMax(f${k}runs) AS f${k}best`, `indexOf(f${k}runs, f${k}best) AS f${k}start`, ...funnel.steps.map((_, i) => `if(f${k}best >= ${i + 1}, f${k}start + ${i}, 0) AS ${p(i + 1)}`)]
+}
+
+/** Funnel k's reach and step times in a visit, as a (funnel index, level, seconds from the step before) tuple. */
+function outcome(funnel: Funnel, k: number): string {
+  const steps = funnel.steps.map((_, i) => i + 1)
+  const p = (j: number) => `f${k}p${j}`
+  const level = steps.map((j) => `(${p(j)} > 0)`).join(' + ')
+  const seconds = ['toInt64(0)', ...steps.slice(1).map((j) => `toInt64(if(${p(j)} = 0, 0, intDiv(hits[${p(j)}].1 - hits[${p(j - 1)}].1, 1000)))`)]
+  return `tuple(toUInt8(${k + 1}), toUInt8(${level}), [${seconds.join(', ')}])`
 }
 
 /**
- * One funnel over one site-day of the work table: per filter value (as the breakdowns
- * have them, small values folded into (other)), the visits that reached each step and
- * the time they took from the step before, bucketed. Pageviews and custom events are
- * the hits; engagement pings are not steps and do not break a "directly" run.
+ * Every funnel of a site over one site-day of the work table, in one pass: each visit's
+ * hits are gathered and ordered once, then every funnel is walked over them. Per filter
+ * value (as the breakdowns have them, small values folded into (other)): the visits
+ * that reached each step, and the time they took from the step before, bucketed.
+ * Pageviews and custom events are the hits; engagement pings are not steps and do not
+ * break a "directly" run.
  */
-export function funnelSql(funnel: Funnel, filterDimensions: readonly VisitDimension[]): string {
-  const n = funnel.steps.length
-  const steps = Array.from({ length: n }, (_, i) => i + 1)
+export function funnelsSql(funnels: readonly Funnel[], filterDimensions: readonly VisitDimension[]): string {
+  const total = funnels.reduce((n, f) => n + f.steps.length, 0)
+  const offsets = funnels.map((_, k) => funnels.slice(0, k).reduce((n, f) => n + f.steps.length, 0))
   const match = `if({step_events:Array(String)}[i] != '',
       name = {step_events:Array(String)}[i] AND ({step_keys:Array(String)}[i] = '' OR props[{step_keys:Array(String)}[i]] = {step_values:Array(String)}[i]),
       name = 'pageview' AND match(path, {step_pages:Array(String)}[i]))`
   const filters = ["tuple('', '')", ...filterDimensions.map((f) => `tuple('${f}', ${DIMENSIONS[f].sql})`)].join(', ')
   const fv = "if(concat(f.1, '=', f.2) IN {small_filters:Array(String)}, '" + OTHER + "', f.2)"
-  const level = steps.map((s) => `(p${s} > 0)`).join(' + ')
-  const seconds = `[0, ${steps.slice(1).map((s) => `if(p${s} = 0, 0, intDiv(hits[p${s}].1 - hits[p${s - 1}].1, 1000))`).join(', ')}]`
   return `
 INSERT INTO agg_funnels_daily_staging (site_id, day, funnel, definition, filter_dimension, filter_value, step, time_bucket_s, visits)
-SELECT {site:String}, {day:Date}, {funnel:String}, {definition:String}, fdim, fv, sb.1 AS step, sb.2 AS bucket, count()
+SELECT {site:String}, {day:Date}, {funnel_names:Array(String)}[o.1] AS funnel, {funnel_definitions:Array(String)}[o.1] AS definition,
+  fdim, fv, sb.1 AS step, sb.2 AS bucket, count()
 FROM (
-  SELECT f.1 AS fdim, ${fv} AS fv, level, secs
+  SELECT f.1 AS fdim, ${fv} AS fv, o
   FROM (
     SELECT visitor_id, visit_no, any(fl) AS fls,
       arraySort(h -> h.1, groupArray((toUnixTimestamp64Milli(ts), m))) AS hits,
-      ${positions(funnel).join(',\n      ')},
-      toUInt8(${level}) AS level,
-      ${seconds} AS secs
+      ${funnels.flatMap((f, k) => positions(f, k, offsets[k]!)).join(',\n      ')},
+      arrayFilter(o -> o.2 > 0, [${funnels.map((f, k) => outcome(f, k)).join(', ')}]) AS outcomes
     FROM (
-      SELECT visitor_id, visit_no, ts, [${filters}] AS fl, arrayMap(i -> ${match}, range(1, ${n + 1})) AS m
+      SELECT visitor_id, visit_no, ts, [${filters}] AS fl, arrayMap(i -> ${match}, range(1, ${total + 1})) AS m
       FROM rollup_work
       WHERE site_id = {site:String} AND day = {day:Date} AND name != 'engagement'
     )
     GROUP BY visitor_id, visit_no
-    HAVING level > 0
+    HAVING length(outcomes) > 0
   )
   ARRAY JOIN fls AS f
+  ARRAY JOIN outcomes AS o
 )
-ARRAY JOIN arrayConcat(arrayMap(s -> (toUInt8(s), toInt32(-1)), range(1, level + 1)), arrayMap(s -> (toUInt8(s), toInt32(${TIME_BUCKET_SQL('secs[s]')})), range(2, level + 1))) AS sb
-GROUP BY fdim, fv, step, bucket`
+ARRAY JOIN arrayConcat(arrayMap(s -> (toUInt8(s), toInt32(-1)), range(1, o.2 + 1)), arrayMap(s -> (toUInt8(s), toInt32(${TIME_BUCKET_SQL('o.3[s]')})), range(2, o.2 + 1))) AS sb
+GROUP BY funnel, definition, fdim, fv, step, bucket`
 }

@@ -1,8 +1,8 @@
-import { DAILY_AGGREGATE_TABLES, endOfSiteDay, funnelDefinition, minGroupSize, startOfSiteDay, type Site, type VisitDimension } from '@qa/core'
+import { DAILY_AGGREGATE_TABLES, endOfSiteDay, minGroupSize, startOfSiteDay, type Site, type VisitDimension } from '@qa/core'
 import type { ClickHouseClient } from '@qa/store'
 import { BUILD_WORK_SQL } from './work-table.ts'
 import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, smallFilterValuesSql, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
-import { funnelParams, funnelSql } from './funnel-sql.ts'
+import { funnelsParams, funnelsSql } from './funnel-sql.ts'
 import { replacePartition } from './replace-partition.ts'
 
 export interface RollupSettings {
@@ -47,9 +47,7 @@ export async function rollupDay(client: ClickHouseClient, day: string, sites: Si
       await command(breakdownSql(settings.filterDimensions), { ...params, small_filters: smallFilters })
       await command(EVENTS_SQL, params)
       if (site.goals.length > 0) await command(GOALS_SQL, params)
-      for (const funnel of site.funnels) {
-        await command(funnelSql(funnel, settings.filterDimensions), { ...params, ...funnelParams(funnel), small_filters: smallFilters, funnel: funnel.name, definition: funnelDefinition(funnel) })
-      }
+      if (site.funnels.length > 0) await command(funnelsSql(site.funnels, settings.filterDimensions), { ...params, ...funnelsParams(site.funnels), small_filters: smallFilters })
     } finally {
       await command('ALTER TABLE rollup_work DROP PARTITION ({site:String}, {day:Date})', params)
     }

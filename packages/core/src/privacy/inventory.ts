@@ -34,6 +34,8 @@ export function dataInventory(config: Config): string {
     ...rawRows,
     `| salt | 32 random bytes per site and day, keys the visitor hash | salts | until ${r.saltGraceMinutes} minutes after its day ends |`,
     `| counts and sums by time and dimension | the statistics shown on the dashboard: visitors per day, visits, pageviews, bounces, durations, events | agg_* tables | kept; anonymous (values and event names seen by fewer than ${groups} visitors on a day are merged into "(other)") |`,
+    `| funnel step counts | per site, day and funnel: visits that reached each step, and how many took each time bucket from the step before; no visit's sequence is kept | agg_funnels_daily | kept; a step reached by fewer than ${groups} visits over a range is withheld on the dashboard |`,
+    '| funnel definitions | funnels defined in the dashboard: site, name, steps, the admin who defined them | funnel_defs | until removed |',
     '| refused-event counts | how many events were dropped as bots, for DNT/GPC or rate limits, per site and minute | ingest_drops | kept; counts only |',
     '| rollup, purge, salt and audit logs | prove that the rules above are applied | rollup_log, purge_log, salt_log, audit_log | kept; no personal data |',
     `| spooled batches | raw rows (the same fields as above) the store could not take yet | ${c.spoolDir ?? `${config.dataDir}/spool`} | until replayed into raw_hits |`,
