@@ -18,6 +18,30 @@ export default tseslint.config(
     files: ['packages/collector/tracker/**/*.js', 'packages/dashboard/src/ui/**/*.js'],
     languageOptions: { globals: globals.browser },
   },
+  // The arrows point down: core <- store <- collector, aggregator, dashboard <- cli. A
+  // package imports only the packages below it, and never another package's files.
+  ...Object.entries({
+    core: ['store', 'collector', 'aggregator', 'dashboard', 'cli'],
+    store: ['collector', 'aggregator', 'dashboard', 'cli'],
+    collector: ['aggregator', 'dashboard', 'cli'],
+    aggregator: ['collector', 'dashboard', 'cli'],
+    dashboard: ['collector', 'aggregator', 'cli'],
+    cli: [],
+  }).map(([pkg, above]) => ({
+    files: [`packages/${pkg}/src/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...(above.length > 0 ? [{ group: above.map((p) => `@qa/${p}`), message: `${pkg} sits below these packages: the import would point up` }] : []),
+            { group: ['@qa/*/*'], message: "import a package by its name, never another package's files" },
+            { group: ['../../*/src/*', '../../../packages/*'], message: "import a package by its name, never another package's files" },
+          ],
+        },
+      ],
+    },
+  })),
   {
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',

@@ -5,7 +5,7 @@
  * referrers and campaigns are generated with a fixed seed. Run: pnpm bench:corpus
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import { prng } from '../lib/corpus.ts'
+import { prng } from '../../test/fixtures/random.ts'
 
 interface UaRecord {
   userAgent: string

@@ -13,15 +13,6 @@ export function loadCorpus(): Corpus {
   return JSON.parse(readFileSync(new URL('../corpus/corpus.json', import.meta.url), 'utf8')) as Corpus
 }
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Draws from items by weight (cumulative table, binary search). */
 export function weighted<T>(items: readonly T[], weight: (x: T) => number, rand: () => number): () => T {

@@ -1,6 +1,7 @@
 import type { RawHit } from '@qa/core'
 import { parseUserAgent } from '@qa/collector'
-import { prng, weighted, zipf, type Corpus } from './corpus.ts'
+import { prng } from '../../test/fixtures/random.ts'
+import { weighted, zipf, type Corpus } from './corpus.ts'
 
 const COUNTRIES = ['US', 'DE', 'GB', 'FR', 'IN', 'CA', 'NL', 'BR', 'ES', 'IT', 'PL', 'SE', 'AU', 'JP', 'CH', 'AT', 'BE', 'DK', 'NO', 'FI', 'CZ', 'PT', 'IE', 'RO', 'MX', 'AR', 'TR', 'UA', 'ZA', 'SG', 'KR', 'ID', 'PH', 'VN', 'NG', 'EG', 'IL', 'NZ', 'GR', 'HU']
 const LANGS = ['en', 'de', 'fr', 'es', 'pt', 'it', 'nl', 'pl', 'sv', 'ja']

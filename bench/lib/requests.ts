@@ -1,4 +1,5 @@
-import { prng, weighted, zipf, type Corpus } from './corpus.ts'
+import { prng } from '../../test/fixtures/random.ts'
+import { weighted, zipf, type Corpus } from './corpus.ts'
 
 export interface IngestRequest {
   body: string

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { SingleBar } from 'cli-progress'
-import { createLogger, systemClock, type Config } from '@qa/core'
+import { createLogger, eachDay, systemClock, type Config } from '@qa/core'
 import { migrate, SaltStore } from '@qa/store'
 import { AGGREGATOR_TAG, Aggregator, OPEN_DAY_BACKOFF, type RollupDecision, type WaitOptions } from '@qa/aggregator'
 import { withStore } from '../store-access.ts'
@@ -33,12 +33,6 @@ export async function migrateCommand(config: Config, args: string[]): Promise<nu
   )
 }
 
-function daysBetween(from: string, to: string): Set<string> {
-  const days = new Set<string>()
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.add(new Date(t).toISOString().slice(0, 10))
-  return days
-}
-
 /** qa rollup [--day D]... [--from D --to D] [--force] */
 export async function rollupCommand(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { day: { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' }, force: { type: 'boolean' } } })
@@ -48,7 +42,7 @@ export async function rollupCommand(config: Config, args: string[]): Promise<num
     process.stderr.write('usage: qa rollup [--day YYYY-MM-DD]... [--from YYYY-MM-DD --to YYYY-MM-DD] [--force]\n')
     return 2
   }
-  const days = values.from && values.to ? daysBetween(values.from, values.to) : values.day ? new Set(values.day) : undefined
+  const days = values.from && values.to ? new Set(eachDay(values.from, values.to)) : values.day ? new Set(values.day) : undefined
   return withStore(config, async (store) => {
     const aggregator = new Aggregator(config, store, createLogger(config.logLevel === 'debug' ? 'debug' : 'warn', process.stderr))
     const bar = new SingleBar({ format: 'rollup [{bar}] {value}/{total} days  {day}', stream: process.stderr, hideCursor: true })

@@ -1,3 +1,5 @@
+import { nextDay } from './calendar.ts'
+
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
@@ -19,13 +21,6 @@ export function siteDay(epochMs: number, timeZone: string): string {
   const day = formatterFor(timeZone).format(epochMs)
   lastDay.set(timeZone, { day, start: startOfSiteDay(day, timeZone), end: endOfSiteDay(day, timeZone) })
   return day
-}
-
-/** The day after a YYYY-MM-DD day. */
-export function nextDay(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + 1)
-  return d.toISOString().slice(0, 10)
 }
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>()
@@ -72,11 +67,4 @@ export function startOfSiteDay(day: string, timeZone: string): number {
 /** The UTC instant at which a site-local day ends (the next day's start). */
 export function endOfSiteDay(day: string, timeZone: string): number {
   return startOfSiteDay(nextDay(day), timeZone)
-}
-
-/** The day before a YYYY-MM-DD day. */
-export function previousDay(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() - 1)
-  return d.toISOString().slice(0, 10)
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { dayCount } from '@qa/core'
 import { DIMENSIONS } from './vocabulary.ts'
 
 const isCalendarDay = (s: string) => {
@@ -14,8 +15,6 @@ const day = z
 
 /** The widest range any stats request may cover, and the widest an hourly series may: no request may hold the store for long. */
 export const RANGE_LIMITS = { maxDays: 3660, maxHourlyDays: 31 } as const
-
-const spanDays = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1
 
 /** Query parameters of every stats endpoint, validated once. */
 export const StatsParamsSchema = z
@@ -35,7 +34,7 @@ export const StatsParamsSchema = z
     limit: z.coerce.number().int().min(1).max(1000).default(10),
   })
   .refine((p) => p.period !== 'custom' || (p.from && p.to && p.from <= p.to), 'custom periods need from <= to')
-  .refine((p) => p.period !== 'custom' || !p.from || !p.to || spanDays(p.from, p.to) <= RANGE_LIMITS.maxDays, `a period spans at most ${RANGE_LIMITS.maxDays} days (10 years)`)
+  .refine((p) => p.period !== 'custom' || !p.from || !p.to || dayCount(p.from, p.to) <= RANGE_LIMITS.maxDays, `a period spans at most ${RANGE_LIMITS.maxDays} days (10 years)`)
 
 export type StatsParams = z.infer<typeof StatsParamsSchema>
 

@@ -1,4 +1,4 @@
-import { nextDay, previousDay, siteDay } from '@qa/core'
+import { addDays, addMonths, dayCount, monthStart, nextDay, previousDay, siteDay } from '@qa/core'
 import type { StatsParams } from './params.ts'
 
 export interface DayRange {
@@ -7,20 +7,10 @@ export interface DayRange {
   days: number
 }
 
-function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + n)
-  return d.toISOString().slice(0, 10)
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1
-}
-
 /** The inclusive site-local day range of a period, as of `now` in the site's zone. */
 export function periodRange(p: Pick<StatsParams, 'period' | 'from' | 'to'>, now: number, timeZone: string): DayRange {
   const today = siteDay(now, timeZone)
-  const range = (from: string, to: string) => ({ from, to, days: daysBetween(from, to) })
+  const range = (from: string, to: string) => ({ from, to, days: dayCount(from, to) })
   switch (p.period) {
     case 'today':
       return range(today, today)
@@ -31,9 +21,9 @@ export function periodRange(p: Pick<StatsParams, 'period' | 'from' | 'to'>, now:
     case '30d':
       return range(addDays(today, -29), today)
     case 'month':
-      return range(`${today.slice(0, 7)}-01`, today)
+      return range(monthStart(today), today)
     case '12mo':
-      return range(`${addDays(`${today.slice(0, 7)}-01`, -335).slice(0, 7)}-01`, today)
+      return range(`${addMonths(today.slice(0, 7), -11)}-01`, today)
     case 'custom':
       return range(p.from!, p.to!)
   }
@@ -45,8 +35,6 @@ export function previousRange(r: DayRange): DayRange {
   return { from: addDays(to, -(r.days - 1)), to, days: r.days }
 }
 
-export { nextDay }
-
 /**
  * The whole calendar months inside a range (first and last month start), read from the
  * monthly tables; the days outside them come from the daily tables. None: an empty span.
@@ -57,10 +45,4 @@ export function wholeMonths(r: DayRange): { monthFrom: string; monthTo: string }
   const afterTo = nextDay(r.to)
   const lastStart = afterTo.endsWith('-01') ? `${addMonths(r.to.slice(0, 7), 0)}-01` : `${addMonths(r.to.slice(0, 7), -1)}-01`
   return firstStart <= lastStart ? { monthFrom: firstStart, monthTo: lastStart } : none
-}
-
-function addMonths(ym: string, n: number): string {
-  const d = new Date(`${ym}-01T00:00:00Z`)
-  d.setUTCMonth(d.getUTCMonth() + n)
-  return d.toISOString().slice(0, 7)
 }

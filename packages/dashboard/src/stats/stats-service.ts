@@ -1,4 +1,4 @@
-import { endOfSiteDay, INGEST_DROP_REASONS, startOfSiteDay, zoneOffsetMs, type IngestDropReason, type Site } from '@qa/core'
+import { eachDay, endOfSiteDay, INGEST_DROP_REASONS, startOfSiteDay, zoneOffsetMs, type IngestDropReason, type Site } from '@qa/core'
 import type { ClickHouseClient } from '@qa/store'
 import { parseFilter, RANGE_LIMITS, type StatsParams } from './params.ts'
 import { periodRange, previousRange, wholeMonths, type DayRange } from './range.ts'
@@ -289,12 +289,7 @@ export class StatsService {
 
 /** Every bucket of the range, so a chart shows quiet hours and days as zeros. */
 function buckets(range: DayRange, interval: 'day' | 'month'): string[] {
-  const out: string[] = []
-  for (let t = Date.parse(`${range.from}T00:00:00Z`); t <= Date.parse(`${range.to}T00:00:00Z`); t += 86_400_000) {
-    const day = new Date(t).toISOString().slice(0, 10)
-    out.push(interval === 'month' ? day.slice(0, 7) : day)
-  }
-  return [...new Set(out)]
+  return [...new Set(eachDay(range.from, range.to).map((day) => (interval === 'month' ? day.slice(0, 7) : day)))]
 }
 
 const localTime = new Map<string, Intl.DateTimeFormat>()
