@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createLogger, manualClock } from '@qa/core'
+import { addMonths, createLogger, manualClock } from '@qa/core'
+import { rollupMonth } from '@qa/aggregator'
 import type { ClickHouseClient } from '@qa/store'
 import { openBenchStore } from './lib/bench-store.ts'
 import { accountsFor, dashboardApp } from '@qa/dashboard'
@@ -33,16 +34,17 @@ export async function seed(db: ClickHouseClient, pairValues: number): Promise<vo
   const client = { command: (c: { query: string }) => db.command({ ...c, clickhouse_settings: { max_partitions_per_insert_block: '0' } }) }
   const start = `toDate('${END}') - ${DAYS - 1}`
   await client.command({
-    query: `INSERT INTO agg_totals_daily SELECT 'bench', ${start} + number, 100000 + number % 7 * 5000, 120000, 330000, 50000, 120000 * 95, 4000, 0 FROM numbers(${DAYS})`,
+    query: `INSERT INTO agg_totals_daily (site_id, day, visitors, visits, pageviews, bounces, duration_s, events, engagement_ms) SELECT 'bench', ${start} + number, 100000 + number % 7 * 5000, 120000, 330000, 50000, 120000 * 95, 4000, 0 FROM numbers(${DAYS})`,
   })
   await client.command({
-    query: `INSERT INTO agg_totals_hourly SELECT 'bench', ${start} + intDiv(number, 24), toDateTime(${start} + intDiv(number, 24)) + (number % 24) * 3600, 6000, 5000, 14000, 2100, 5000 * 95, 170, 0 FROM numbers(${DAYS * 24})`,
+    query: `INSERT INTO agg_totals_hourly (site_id, day, hour, visitors, visits, pageviews, bounces, duration_s, events, engagement_ms) SELECT 'bench', ${start} + intDiv(number, 24), toDateTime(${start} + intDiv(number, 24)) + (number % 24) * 3600, 6000, 5000, 14000, 2100, 5000 * 95, 170, 0 FROM numbers(${DAYS * 24})`,
   })
   // One INSERT per table, so each day partition gets one part, as after REPLACE PARTITION.
   const dims = `[${DIMS.map(([d, c]) => `tuple('${d}', ${c})`).join(', ')}]`
   const filters = `[tuple('', 1), ${FILTERS.map(([d, c]) => `tuple('${d}', ${c})`).join(', ')}]`
   await client.command({
     query: `INSERT INTO agg_breakdown_daily
+        (site_id, day, filter_dimension, filter_value, dimension, value, visitors, visits, pageviews, bounces, duration_s, events, engagement_ms, engagements)
       SELECT 'bench', ${start} + d, f.1, if(f.1 = '', '', concat(f.1, '-', toString(fv))), dm.1, concat(dm.1, '-', toString(v)),
         intDiv(w, v + 1) + 5, intDiv(w * 6 / 5, v + 1) + 5, intDiv(w * 33 / 10, v + 1) + 5, intDiv(w / 2, v + 1), intDiv(w * 6 / 5, v + 1) * 95, 0, 0, 0
       FROM (SELECT number AS d FROM numbers(${DAYS}))
@@ -54,17 +56,13 @@ export async function seed(db: ClickHouseClient, pairValues: number): Promise<vo
       WHERE f.1 != dm.1
       ORDER BY d`,
   })
-  for (const [table, keys] of [
-    ['totals', 'site_id'],
-    ['breakdown', 'site_id, filter_dimension, filter_value, dimension, value'],
-  ] as const) {
-    const sums = table === 'totals' ? 'sum(visitors), sum(visits), sum(pageviews), sum(bounces), sum(duration_s), sum(events), sum(engagement_ms)' : 'sum(visitors), sum(visits), sum(pageviews), sum(bounces), sum(duration_s), sum(events), sum(engagement_ms), sum(engagements)'
-    const cols = table === 'totals' ? 'site_id, toStartOfMonth(day)' : 'site_id, toStartOfMonth(day), filter_dimension, filter_value, dimension, value'
-    await client.command({ query: `INSERT INTO agg_${table}_monthly SELECT ${cols}, ${sums} FROM agg_${table}_daily GROUP BY ${keys}, toStartOfMonth(day)` })
-  }
-  await client.command({ query: `INSERT INTO agg_events_daily SELECT 'bench', ${start} + intDiv(number, 10), 'event', concat('Event ', toString(number % 10)), '', '', 500, 700 FROM numbers(${DAYS * 10})` })
-  await client.command({ query: 'INSERT INTO agg_events_monthly SELECT site_id, toStartOfMonth(day), kind, event, prop_key, prop_value, sum(visitors), sum(events) FROM agg_events_daily GROUP BY site_id, toStartOfMonth(day), kind, event, prop_key, prop_value' })
-  await client.command({ query: `INSERT INTO agg_realtime SELECT 'bench', toStartOfMinute(now()) - number * 60, 80, 200, now64(3) FROM numbers(60)` })
+  await client.command({
+    query: `INSERT INTO agg_events_daily (site_id, day, kind, event, prop_key, prop_value, visitors, events)
+      SELECT 'bench', ${start} + intDiv(number, 10), 'event', concat('Event ', toString(number % 10)), '', '', 500, 700 FROM numbers(${DAYS * 10})`,
+  })
+  // The monthly tables as the aggregator builds them, month by month.
+  for (let m = 0; m < 14; m++) await rollupMonth(db, `${addMonths(END.slice(0, 7), -m)}-01`)
+  await client.command({ query: `INSERT INTO agg_realtime (site_id, minute, visitors_5m, pageviews, computed_at) SELECT 'bench', toStartOfMinute(now()) - number * 60, 80, 200, now64(3) FROM numbers(60)` })
 }
 
 /** A dashboard is read after its data was rolled up, not during a bulk load: let the seeding's merges finish first. */

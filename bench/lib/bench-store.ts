@@ -18,7 +18,8 @@ export async function openBenchStore(name: string, overrides: ConfigInput = {}):
   const dataDir = mkdtempSync(join(tmpdir(), `qa-bench-${name}-`))
   const config = loadConfig({}, { dataDir, logLevel: 'silent', ...overrides })
   const engine = await startStoreProcess({ dataDir, database: config.clickhouse.database, httpPort: 0, dashboardUser: config.server.dashboardUser })
-  const store = await connectStore(config)
+  // The aggregator's own connection: a big seeded day's rollup runs statements of minutes.
+  const store = await connectStore(config, 'writer', { requestTimeoutMs: 60 * 60_000 })
   await migrate(store.client)
   const others: Store[] = []
   return {

@@ -20,6 +20,13 @@ export interface TickResult {
 /** The connection tag of aggregator work: what a new lease holder kills when its predecessor died mid-query. */
 export const AGGREGATOR_TAG = 'qa-aggregator'
 
+/**
+ * How the aggregator's work connects: tagged, and allowed statements as long as a big
+ * day's rollup takes (a day of 10 million pageviews runs minutes per statement on two
+ * cores; the store's default of a minute would fail it at every tick).
+ */
+export const AGGREGATOR_CONNECTION = { tag: AGGREGATOR_TAG, requestTimeoutMs: 60 * 60_000 } as const
+
 /** Aggregator work waiting for the lease, as `qa rollup` beside a running aggregator does. */
 export interface WaitOptions {
   /** Give up after this long (default 10 minutes). */

@@ -1,4 +1,4 @@
-export { AGGREGATOR_TAG, Aggregator, LeaseBusyError, type WaitOptions } from './aggregator.ts'
+export { AGGREGATOR_CONNECTION, AGGREGATOR_TAG, Aggregator, LeaseBusyError, type WaitOptions } from './aggregator.ts'
 export { rollupMonth } from './rollup/rollup-month.ts'
 export { OPEN_DAY_BACKOFF, type RollupDecision } from './rollup/rollup-plan.ts'
 export { formatReport, runAudit } from './audit/run-audit.ts'

@@ -13,8 +13,8 @@ export function startConfiguredStore(config: Config, httpPort = config.store.por
 }
 
 /** Connects as `role`; the writer applies pending migrations first unless told not to. */
-export async function openStore(config: Config, role: StoreRole = 'writer', opts: { migrate?: boolean; tag?: string } = {}): Promise<Store> {
-  const store = await connectStore(config, role, opts.tag ? { tag: opts.tag } : {})
+export async function openStore(config: Config, role: StoreRole = 'writer', opts: { migrate?: boolean; tag?: string; requestTimeoutMs?: number } = {}): Promise<Store> {
+  const store = await connectStore(config, role, { ...(opts.tag ? { tag: opts.tag } : {}), ...(opts.requestTimeoutMs ? { requestTimeoutMs: opts.requestTimeoutMs } : {}) })
   if (role === 'writer' && opts.migrate !== false) await migrate(store.client, config.server.cluster ? { cluster: config.server.cluster } : {})
   return store
 }
@@ -24,7 +24,7 @@ export async function openStore(config: Config, role: StoreRole = 'writer', opts
  * store process running on DATA_DIR, or, when none runs, one started for the command's
  * duration and stopped after it.
  */
-export async function withStore<T>(config: Config, work: (store: Store) => Promise<T>, opts: { role?: StoreRole; migrate?: boolean; tag?: string } = {}): Promise<T> {
+export async function withStore<T>(config: Config, work: (store: Store) => Promise<T>, opts: { role?: StoreRole; migrate?: boolean; tag?: string; requestTimeoutMs?: number } = {}): Promise<T> {
   const own = config.clickhouse.url || runningStore(config.dataDir) ? undefined : await startConfiguredStore(config, 0)
   try {
     const store = await openStore(config, opts.role, opts)

@@ -38,7 +38,7 @@ already runs on DATA_DIR, and says which.`,
     details: 'Serves the web UI and /api/stats/* on DASHBOARD_PORT; prints a first admin password when there is no user.',
   },
   user: {
-    usage: 'user add NAME [--role R] | user reset NAME [--role R] | user remove NAME | user list',
+    usage: 'user add|reset|remove|list [NAME] [--role admin|viewer]',
     summary: 'manage dashboard users (works beside a running dashboard); prints passwords once',
     details: `add      create NAME (a-z, 0-9, ".", "_", "-") with a one-time password, replaced at first login
 reset    a new one-time password (and --role, if given); ends NAME's sessions

@@ -2,7 +2,7 @@ import { createMetrics, RAW_HIT_COLUMNS, resolveSite, siteDay, systemClock, trus
 import { SaltStore, type Store } from '@qa/store'
 import { cachedUserAgentParser } from './enrich/user-agent.ts'
 import { openCountryLookup } from './enrich/geo.ts'
-import { perMinuteLimiter } from './http/rate-limit.ts'
+import { perMinuteLimiter } from './pipeline/rate-limit.ts'
 import { createIngestHandler } from './http/ingest-handler.ts'
 import { recordEvent, type IngestSink } from './pipeline/record-event.ts'
 import { siteResolver } from './pipeline/resolve-site.ts'

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { resolveSite, trustedProxyMatcher, visitorHash } from '@qa/core'
 import { parseEventBody } from '../src/pipeline/parse-body.ts'
-import { processEvent, type PipelineDeps } from '../src/pipeline/process-event.ts'
+import { PIPELINE_STEPS, processEvent, type PipelineDeps } from '../src/pipeline/process-event.ts'
 import { refusesTracking } from '../src/pipeline/consent.ts'
-import { isBot } from '../src/pipeline/bot.ts'
+import { isBot } from '../src/enrich/bot.ts'
 import { sanitiseProps } from '../src/pipeline/sanitise-props.ts'
 import { siteResolver } from '../src/pipeline/resolve-site.ts'
 import { parseUserAgent } from '../src/enrich/user-agent.ts'
@@ -121,5 +121,33 @@ describe('processEvent', () => {
     expect(viaProxy.kind === 'accept' && viaProxy.row.country).toBe('GB')
     const spoofed = await processEvent(event(), ctx({ 'x-forwarded-for': '81.2.69.160' }, '8.8.8.8'), deps())
     expect(spoofed.kind === 'accept' && spoofed.row.country).toBe('US')
+  })
+})
+
+describe('the pipeline step order', () => {
+  // For each step, an event (and its context) that this step refuses, and what it answers.
+  const breaks: Record<string, { event?: object; headers?: Record<string, string>; peer?: string; deps?: Partial<PipelineDeps>; outcome: object }> = {
+    site: { event: { d: 'unknown.example' }, outcome: { kind: 'reject', status: 404 } },
+    origin: { headers: { origin: 'https://evil.example' }, outcome: { kind: 'reject', status: 403 } },
+    consent: { headers: { dnt: '1' }, outcome: { kind: 'drop', reason: 'consent' } },
+    declared_event: { event: { n: 'Invented' }, outcome: { kind: 'drop', reason: 'undeclared_event' } },
+    bot: { headers: { 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' }, outcome: { kind: 'drop', reason: 'bot' } },
+    client_address: { peer: 'not-an-address', outcome: { kind: 'reject', status: 400 } },
+    rate_limit: { deps: { admit: () => false }, outcome: { kind: 'drop', reason: 'rate_limited' } },
+    page_url: { event: { u: 'ftp://shop.example/' }, outcome: { kind: 'reject', status: 400 } },
+  }
+  const declaredSite = resolveSite({ domains: ['shop.example'], timezone: 'UTC', events: ['Signup'] })
+
+  it('is the declared one: of two neighbouring steps an event breaks, the earlier decides', async () => {
+    const refusing = PIPELINE_STEPS.filter((s) => s in breaks)
+    expect(refusing).toEqual(Object.keys(breaks))
+    for (let i = 0; i + 1 < refusing.length; i++) {
+      const [first, second] = [breaks[refusing[i]!]!, breaks[refusing[i + 1]!]!]
+      const e = event({ ...second.event, ...first.event })
+      const headers = { 'user-agent': CHROME, ...second.headers, ...first.headers }
+      const peer = first.peer ?? second.peer ?? '203.0.113.7'
+      const outcome = await processEvent(e, { peer, headers }, deps({ resolveSite: siteResolver([declaredSite]), ...second.deps, ...first.deps }))
+      expect(outcome, `${refusing[i]} before ${refusing[i + 1]}`).toMatchObject(first.outcome)
+    }
   })
 })

@@ -81,7 +81,7 @@ function target(config: StoreConfig, role: StoreRole): Target {
  * either of the bundled store process found from DATA_DIR or of the server at
  * CLICKHOUSE_URL. The same client, the same SQL, the same inserts.
  */
-export async function connectStore(config: StoreConfig, role: StoreRole = 'writer', opts: { tag?: string } = {}): Promise<Store> {
+export async function connectStore(config: StoreConfig, role: StoreRole = 'writer', opts: { tag?: string; requestTimeoutMs?: number } = {}): Promise<Store> {
   const t = target(config, role)
   const tag = opts.tag ?? `qa-${role}`
   const { database } = config.clickhouse
@@ -96,7 +96,7 @@ export async function connectStore(config: StoreConfig, role: StoreRole = 'write
       await admin.close()
     }
   }
-  const client = createClient({ url: t.url, username: t.username, password: t.password, database, clickhouse_settings: { ...SETTINGS, log_comment: tag }, request_timeout: 60_000, ...QUIET })
+  const client = createClient({ url: t.url, username: t.username, password: t.password, database, clickhouse_settings: { ...SETTINGS, log_comment: tag }, request_timeout: opts.requestTimeoutMs ?? 60_000, ...QUIET })
   // The lines go as the request body, as they are: the engine parses them itself.
   const insertLines = async ({ table, columns, body, dedupToken }: LinesInsert) => {
     const result = await client.exec({ query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT JSONCompactEachRow`, values: Readable.from([body]), clickhouse_settings: insertSettings(dedupToken) })

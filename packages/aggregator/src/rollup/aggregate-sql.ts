@@ -1,4 +1,4 @@
-import { DIMENSIONS, OTHER, VISIT_DIMENSION_NAMES, type Dimension, type VisitDimension } from '@qa/core'
+import { DIMENSIONS, EVENT_KINDS, HIT_SQL, OTHER, VISIT_DIMENSION_NAMES, type Dimension, type VisitDimension } from '@qa/core'
 
 const WORK = 'rollup_work WHERE site_id = {site:String} AND day = {day:Date}'
 const THIS_DAY = 'site_id = {site:String} AND day = {day:Date}'
@@ -7,11 +7,11 @@ const THIS_DAY = 'site_id = {site:String} AND day = {day:Date}'
 const METRICS = `
   uniqExact(visitor_id) AS visitors,
   uniqExact(visitor_id, visit_no) AS visits,
-  countIf(name = 'pageview') AS pageviews,
+  ${HIT_SQL.pageviews} AS pageviews,
   countIf(first_in_visit = 1 AND v_bounce = 1) AS bounces,
   sumIf(v_duration_s, first_in_visit = 1) AS duration_s,
-  countIf(name NOT IN ('pageview', 'engagement')) AS events,
-  sumIf(engagement_ms, name = 'engagement') AS engagement_ms`
+  ${HIT_SQL.events} AS events,
+  ${HIT_SQL.engagementMs} AS engagement_ms`
 
 export const TOTALS_DAILY_SQL = `
 INSERT INTO agg_totals_daily_staging (site_id, day, visitors, visits, pageviews, bounces, duration_s, events, engagement_ms)
@@ -23,9 +23,9 @@ HAVING visitors > 0`
 export const TOTALS_HOURLY_SQL = `
 INSERT INTO agg_totals_hourly_staging (site_id, day, hour, visitors, visits, pageviews, bounces, duration_s, events, engagement_ms)
 SELECT {site:String}, {day:Date}, toStartOfHour(ts, {tz:String}) AS h,
-  uniqExact(visitor_id), countIf(first_in_visit = 1), countIf(name = 'pageview'),
+  uniqExact(visitor_id), countIf(first_in_visit = 1), ${HIT_SQL.pageviews},
   countIf(first_in_visit = 1 AND v_bounce = 1), sumIf(v_duration_s, first_in_visit = 1),
-  countIf(name NOT IN ('pageview', 'engagement')), sumIf(engagement_ms, name = 'engagement')
+  ${HIT_SQL.events}, ${HIT_SQL.engagementMs}
 FROM ${WORK}
 GROUP BY h`
 
@@ -84,9 +84,9 @@ FROM (
   GROUP BY fdim, fv, dim, val
   UNION ALL
   SELECT f.1 AS fdim, ${fv} AS fv, 'page' AS dim, ${DIMENSIONS.page.sql} AS val, uniqExactState(visitor_id) AS st,
-    uniqExact(visitor_id, visit_no) AS visits, countIf(name = 'pageview') AS pageviews,
+    uniqExact(visitor_id, visit_no) AS visits, ${HIT_SQL.pageviews} AS pageviews,
     countIf(first_in_visit = 1 AND v_bounce = 1) AS bounces, sumIf(v_duration_s, first_in_visit = 1) AS duration_s, 0 AS events,
-    sumIf(engagement_ms, name = 'engagement') AS engagement_ms, countIf(name = 'engagement') AS engagements
+    ${HIT_SQL.engagementMs} AS engagement_ms, ${HIT_SQL.engagements} AS engagements
   FROM rollup_work
   ARRAY JOIN [${filters}] AS f
   WHERE ${THIS_DAY} AND name IN ('pageview', 'engagement')
@@ -113,7 +113,7 @@ FROM (
     SELECT visitor_id, name, kv.1 AS pk, kv.2 AS pv
     FROM rollup_work
     ARRAY JOIN arrayConcat([tuple('', '')], arrayZip(mapKeys(props), mapValues(props))) AS kv
-    WHERE ${THIS_DAY} AND name NOT IN ('pageview', 'engagement')
+    WHERE ${THIS_DAY} AND ${EVENT_KINDS.custom}
   )
 )
 WHERE ev != '${OTHER}' OR pk = ''

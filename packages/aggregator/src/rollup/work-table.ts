@@ -1,3 +1,5 @@
+import { HIT_SQL } from '@qa/core'
+
 /**
  * Fills rollup_work with one site-day of hits, each carrying its visit number and its
  * visit's attributes. A visit is a run of one visitor's hits with gaps under 30
@@ -13,7 +15,7 @@ WITH
     SELECT ts, visitor_id, name, path, hostname, source, referrer_host, utm_source, utm_medium, utm_campaign,
            utm_term, utm_content, country, browser, browser_version, os, os_version, device, screen_class,
            language, engagement_ms, props,
-           countIf(name = 'pageview') OVER visitor AS day_pageviews,
+           ${HIT_SQL.pageviews} OVER visitor AS day_pageviews,
            minIf(ts, name = 'pageview') OVER visitor AS first_pageview
     FROM raw_hits
     WHERE site_id = {site:String}
@@ -62,12 +64,12 @@ WITH
       argMin(language, (ts, name, path)) OVER visit AS v_language,
       argMinIf(path, (ts, path), name = 'pageview') OVER visit AS v_entry_page,
       argMaxIf(path, (ts, path), name = 'pageview') OVER visit AS v_exit_page,
-      toUInt32(countIf(name = 'pageview') OVER visit) AS v_pageviews,
-      toUInt8(countIf(name = 'pageview') OVER visit <= 1 AND countIf(name NOT IN ('pageview', 'engagement')) OVER visit = 0 AND sumIf(engagement_ms, name = 'engagement') OVER visit < {bounce_ms:UInt32}) AS v_bounce,
+      toUInt32(${HIT_SQL.pageviews} OVER visit) AS v_pageviews,
+      toUInt8(${HIT_SQL.pageviews} OVER visit <= 1 AND ${HIT_SQL.events} OVER visit = 0 AND ${HIT_SQL.engagementMs} OVER visit < {bounce_ms:UInt32}) AS v_bounce,
       toUInt32(dateDiff('second', min(ts) OVER visit, max(ts) OVER visit)) AS v_duration_s,
-      toUInt32(countIf(name NOT IN ('pageview', 'engagement')) OVER visit) AS v_events,
-      sumIf(engagement_ms, name = 'engagement') OVER visit AS v_engagement_ms,
-      toUInt32(countIf(name = 'engagement') OVER visit) AS v_engagements
+      toUInt32(${HIT_SQL.events} OVER visit) AS v_events,
+      ${HIT_SQL.engagementMs} OVER visit AS v_engagement_ms,
+      toUInt32(${HIT_SQL.engagements} OVER visit) AS v_engagements
     FROM numbered
     WINDOW visit AS (PARTITION BY visitor_id, visit_no)
   )

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { SingleBar } from 'cli-progress'
 import { createLogger, eachDay, systemClock, type Config } from '@qa/core'
 import { migrate, SaltStore } from '@qa/store'
-import { AGGREGATOR_TAG, Aggregator, OPEN_DAY_BACKOFF, type RollupDecision, type WaitOptions } from '@qa/aggregator'
+import { AGGREGATOR_CONNECTION, Aggregator, OPEN_DAY_BACKOFF, type RollupDecision, type WaitOptions } from '@qa/aggregator'
 import { withStore } from '../store-access.ts'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
@@ -18,7 +18,6 @@ function waitNotice(): WaitOptions {
   }
 }
 
-const AGGREGATOR_WORK = { tag: AGGREGATOR_TAG }
 
 export async function migrateCommand(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } })
@@ -60,7 +59,7 @@ export async function rollupCommand(config: Config, args: string[]): Promise<num
     if (done.length > 0) out(done.map((d) => `${d.day}: ${d.sites.join(', ')}${d.closed.length ? ` (closed: ${d.closed.join(', ')})` : ''}`).join('\n'))
     else out(whyNothingToRollUp(await aggregator.rollupDecisions({ ...(days ? { days } : {}), force: values.force ?? false }), days !== undefined))
     return 0
-  }, AGGREGATOR_WORK)
+  }, AGGREGATOR_CONNECTION)
 }
 
 const utcMinute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
@@ -98,7 +97,7 @@ export async function purgeCommand(config: Config, args: string[]): Promise<numb
     }
     if (purged.length === 0) out('nothing to purge')
     return 0
-  }, AGGREGATOR_WORK)
+  }, AGGREGATOR_CONNECTION)
 }
 
 /** qa salts: creates due salts, destroys expired ones, lists the salt days alive. */
@@ -109,5 +108,5 @@ export async function saltsCommand(config: Config): Promise<number> {
     for (const d of changes.destroyed) out(`destroyed ${d.siteId} ${d.day}`)
     for (const s of await new SaltStore(store.client, systemClock.now).days()) out(`alive    ${s.siteId} ${s.day}`)
     return 0
-  }, AGGREGATOR_WORK)
+  }, AGGREGATOR_CONNECTION)
 }

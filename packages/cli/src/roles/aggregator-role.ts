@@ -1,11 +1,11 @@
 import { createLogger, type Config } from '@qa/core'
-import { AGGREGATOR_TAG, Aggregator } from '@qa/aggregator'
+import { AGGREGATOR_CONNECTION, Aggregator } from '@qa/aggregator'
 import { openStore } from '../store-access.ts'
 import type { RoleMessage, RunningRole } from './role-process.ts'
 
 /** The aggregator's schedule: salts, rollups, realtime, purges, every rollupIntervalMs. */
 export async function startAggregator(config: Config): Promise<RunningRole> {
-  const store = await openStore(config, 'writer', { tag: AGGREGATOR_TAG })
+  const store = await openStore(config, 'writer', AGGREGATOR_CONNECTION)
   const logger = createLogger(config.logLevel)
   const aggregator = new Aggregator(config, store, logger)
   await aggregator.start()

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import { UAParser } from 'ua-parser-js'
-import { isBot } from '../pipeline/bot.ts'
+import { isBot } from './bot.ts'
 
 export interface UserAgentInfo {
   bot: boolean

@@ -56,8 +56,15 @@ const originRefusal = (site: Site, origin: string): string =>
 const header = (h: string | string[] | undefined): string | undefined => (Array.isArray(h) ? h[0] : h)
 
 /**
- * The ingest pipeline, in order: consent and bots -> site and origin -> IP truncation
- * and rate limit -> visitor hash -> enrichment -> the minimal row. The full IP and
+ * The pipeline's steps, in the order processEvent takes them: the first step that
+ * refuses an event decides its outcome (an unknown site is a 404 even from a bot; a
+ * bot is counted as a bot even past its rate limit). `collector/test/pipeline` pins the
+ * order with events that break two neighbouring steps at once.
+ */
+export const PIPELINE_STEPS = ['site', 'origin', 'consent', 'declared_event', 'bot', 'client_address', 'rate_limit', 'page_url', 'visitor_hash', 'enrich'] as const
+
+/**
+ * The ingest pipeline, PIPELINE_STEPS in order, to the minimal row. The full IP and
  * user-agent never leave this function. Synchronous unless the day's salt has to be
  * fetched, so the hot path allocates no promise.
  */

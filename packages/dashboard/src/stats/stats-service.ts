@@ -1,8 +1,8 @@
-import { eachDay, endOfSiteDay, INGEST_DROP_REASONS, startOfSiteDay, zoneOffsetMs, type IngestDropReason, type Site } from '@qa/core'
+import { eachDay, endOfSiteDay, INGEST_DROP_REASONS, metricColumns, METRIC_NAMES, type Metric, startOfSiteDay, zoneOffsetMs, type IngestDropReason, type Site } from '@qa/core'
 import type { ClickHouseClient } from '@qa/store'
 import { parseFilter, RANGE_LIMITS, type StatsParams } from './params.ts'
 import { periodRange, previousRange, wholeMonths, type DayRange } from './range.ts'
-import { metricColumns, METRIC_NAMES, type DashboardDimension, type Metric } from './vocabulary.ts'
+import type { DashboardDimension } from './vocabulary.ts'
 
 export type Totals = Record<Metric, number>
 
@@ -62,6 +62,20 @@ function spanning(table: keyof typeof COLUMNS, dated = false, suffix = ''): stri
            UNION ALL
            SELECT ${d('month')}${COLUMNS[table]} FROM agg_${table}_monthly
             WHERE site_id = {site:String} AND month BETWEEN ${mfrom} AND ${mto})`
+}
+
+/**
+ * The timeseries query for daily or monthly points: days from the daily table, months
+ * from whole months of the monthly one (and the days around them); a filter reads the
+ * breakdown rows of its value instead of the totals.
+ */
+export function seriesSql(interval: 'day' | 'month', filtered: boolean): string {
+  const table = filtered ? 'breakdown' : 'totals'
+  const source =
+    interval === 'month' ? spanning(table, true) : `(SELECT day AS d, ${COLUMNS[table]} FROM agg_${table}_daily WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date})`
+  const bucket = interval === 'month' ? "formatDateTime(toStartOfMonth(d), '%Y-%m')" : 'toString(d)'
+  const where = filtered ? "WHERE filter_dimension = '' AND dimension = {dim:String} AND value = {value:String}" : ''
+  return `SELECT ${bucket} AS t, ${metricColumns()} FROM ${source} ${where} GROUP BY t ORDER BY t`
 }
 
 function rangeParams(site: Site, range: DayRange, suffix = ''): Record<string, unknown> {
@@ -136,7 +150,6 @@ export class StatsService {
     if (interval === 'hour' && filter) throw new StatsError('filtered views have daily resolution: use interval=day')
     if (interval === 'hour' && range.days > RANGE_LIMITS.maxHourlyDays) throw new StatsError(`interval=hour covers at most ${RANGE_LIMITS.maxHourlyDays} days: use interval=day`)
     const base = { site: site.id, from: range.from, to: range.to, tz: site.timezone }
-    let rows: Record<string, unknown>[]
     if (interval === 'hour') {
       // Keyed by the hour's instant: the two 02:00s of an autumn night stay two points.
       const hourly = await this.rows<Record<string, unknown>>(
@@ -146,25 +159,8 @@ export class StatsService {
       )
       const byHour = new Map(hourly.map((r) => [Number(r.at), num(r)]))
       return { interval, points: localHours(range, site.timezone).map((h) => ({ ...h, ...(byHour.get(h.at) ?? num({})) })) }
-    } else {
-      const bucket = interval === 'month' ? "formatDateTime(toStartOfMonth(day), '%Y-%m')" : 'toString(day)'
-      if (interval === 'month') Object.assign(base, rangeParams(site, range))
-      rows = interval === 'month'
-        ? await this.rows(
-            `SELECT formatDateTime(toStartOfMonth(d), '%Y-%m') AS t, ${metricColumns()} FROM ${spanning(filter ? 'breakdown' : 'totals', true)}
-             ${filter ? "WHERE filter_dimension = '' AND dimension = {dim:String} AND value = {value:String}" : ''} GROUP BY t ORDER BY t`,
-            filter ? { ...base, dim: filter.dimension, value: filter.value } : base,
-          )
-        : filter
-        ? await this.rows(
-            `SELECT ${bucket} AS t, ${metricColumns()} FROM agg_breakdown_daily
-             WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date}
-               AND filter_dimension = '' AND dimension = {dim:String} AND value = {value:String}
-             GROUP BY t ORDER BY t`,
-            { ...base, dim: filter.dimension, value: filter.value },
-          )
-        : await this.rows(`SELECT ${bucket} AS t, ${metricColumns()} FROM agg_totals_daily WHERE site_id = {site:String} AND day BETWEEN {from:Date} AND {to:Date} GROUP BY t ORDER BY t`, base)
     }
+    const rows = await this.rows<Record<string, unknown>>(seriesSql(interval, filter !== undefined), { ...rangeParams(site, range), ...(filter ? { dim: filter.dimension, value: filter.value } : {}) })
     const byBucket = new Map(rows.map((r) => [String(r.t), num(r)]))
     return { interval, points: buckets(range, interval).map((t) => ({ t, ...(byBucket.get(t) ?? num({})) })) }
   }
