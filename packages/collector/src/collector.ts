@@ -1,10 +1,11 @@
-import { createMetrics, RAW_HIT_COLUMNS, resolveSite, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type Metrics, type RawHit, type Site } from '@qa/core'
+import { createMetrics, RAW_HIT_COLUMNS, resolveSite, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type Metrics, type RawHit } from '@qa/core'
 import { SaltStore, type Store } from '@qa/store'
 import { cachedUserAgentParser } from './enrich/user-agent.ts'
 import { openCountryLookup } from './enrich/geo.ts'
 import { perMinuteLimiter } from './pipeline/rate-limit.ts'
 import { createIngestHandler } from './http/ingest-handler.ts'
-import { recordEvent, type IngestSink } from './pipeline/record-event.ts'
+import { recordEvent, type IngestSink, type Recorded } from './pipeline/record-event.ts'
+import { umamiResolver } from './pipeline/umami.ts'
 import { siteResolver } from './pipeline/resolve-site.ts'
 import { validateEvent } from './pipeline/parse-body.ts'
 import type { PipelineDeps, RequestContext } from './pipeline/process-event.ts'
@@ -15,12 +16,6 @@ import { DropCounter } from './writer/drop-counter.ts'
 import { QUARANTINE_DIR, readBatch, Spool } from './writer/spool.ts'
 import { existsSync, readdirSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
-
-export type RecordResult =
-  | { status: 'accepted' }
-  | { status: 'dropped'; reason: string }
-  | { status: 'rejected'; reason: string }
-  | { status: 'full' }
 
 export interface CollectorOptions {
   config: Config
@@ -45,7 +40,7 @@ export interface Collector {
    * Runs one event outside HTTP (server-side tracking): validated as a body of
    * /api/event is, a refusal counted as HTTP's are, then the same pipeline.
    */
-  record(event: unknown, ctx: RequestContext): Promise<RecordResult>
+  record(event: unknown, ctx: RequestContext): Promise<Recorded>
   /** Whether the store answers and the buffer has room: what /ready reports. */
   readiness(): Promise<{ ready: boolean; store: boolean; buffered: number; capacity: number; spoolBytes: number; reservedBytes: number; spoolCapacity: number }>
   /** Loads today's salt of every site (the aggregator makes them; a missing one is created as a logged fallback). */
@@ -54,14 +49,6 @@ export interface Collector {
   flush(): Promise<void>
   /** Stops accepting, flushes, and stops timers. */
   close(): Promise<void>
-}
-
-function umamiResolver(sites: readonly Site[]): (website: string) => string | undefined {
-  const byKey = new Map<string, string>()
-  for (const s of sites) {
-    for (const key of [s.id, ...s.domains, ...(s.umamiWebsiteId ? [s.umamiWebsiteId] : [])]) byKey.set(key, s.domains[0]!)
-  }
-  return (website) => byKey.get(website)
 }
 
 /** The raw table as the writer inserts it: hourly partitions, at most 100 in one insert. */
@@ -186,12 +173,9 @@ export function createCollector({ config, store, logger, clock = systemClock, on
       const event = validateEvent(candidate)
       if (!event.ok) {
         sink.invalid(event.domain === undefined ? undefined : pipeline.resolveSite(event.domain)?.id)
-        return { status: 'rejected', reason: event.reason }
+        return { status: 'rejected', code: 400, reason: event.reason }
       }
-      const r = await recordEvent(event.event, ctx, pipeline, sink)
-      if (r.kind === 'rejected') return { status: 'rejected', reason: r.reason }
-      if (r.kind === 'dropped') return { status: 'dropped', reason: r.reason }
-      return r.kind === 'accepted' ? { status: 'accepted' } : { status: 'full' }
+      return recordEvent(event.event, ctx, pipeline, sink)
     },
     readiness: async () => {
       const ping = await store.client.ping().catch(() => ({ success: false }))

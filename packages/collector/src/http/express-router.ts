@@ -1,6 +1,7 @@
 import express, { type Router } from 'express'
 import type { Collector } from '../collector.ts'
-import { EVENT_PATH, PIXEL_PATH, UMAMI_PATH } from './ingest-handler.ts'
+import { EVENT_PATH, PIXEL_PATH } from './ingest-handler.ts'
+import { UMAMI_PATH } from '../pipeline/umami.ts'
 import { serveTracker } from './tracker-route.ts'
 
 /**

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { UmamiBodySchema, zodReason, type Logger } from '@qa/core'
-import { parseEventBody, parseJson, validateEvent, type ParseResult } from '../pipeline/parse-body.ts'
-import { umamiToWire } from '../pipeline/umami-payload.ts'
+import type { Logger } from '@qa/core'
+import { parseEventBody, validateEvent, type ParseResult } from '../pipeline/parse-body.ts'
+import { parseUmamiBody, UMAMI_PATH } from '../pipeline/umami.ts'
 import type { PipelineDeps } from '../pipeline/process-event.ts'
 import { recordEvent, type IngestSink, type Recorded } from '../pipeline/record-event.ts'
 import { readBody } from './read-body.ts'
@@ -24,8 +24,6 @@ interface Reply {
 
 export const EVENT_PATH = '/api/event'
 export const PIXEL_PATH = '/api/pixel.gif'
-/** Umami's tracker endpoint, so its snippet can point here unchanged. */
-export const UMAMI_PATH = '/api/send'
 
 const ACCEPTED_TYPES = /^(application\/json|text\/plain)\b/i
 
@@ -77,21 +75,8 @@ function route(req: IncomingMessage, path: string, opts: IngestOptions): Reply |
   }
   return readBody(req, opts.bodyLimitBytes).then((body) => {
     if (!body.ok) return reject(opts, body.status, body.reason)
-    return decide(path === UMAMI_PATH ? parseUmami(body.body, opts) : parseEventBody(body.body), req, opts)
+    return decide(path === UMAMI_PATH ? parseUmamiBody(body.body, opts.umamiDomain) : parseEventBody(body.body), req, opts)
   })
-}
-
-function parseUmami(body: Buffer, opts: IngestOptions): ParseResult {
-  const decoded = parseJson(body)
-  if (!decoded.ok) return decoded
-  const umami = UmamiBodySchema.safeParse(decoded.json)
-  if (!umami.success) return { ok: false, reason: zodReason(umami.error), domain: claimedUmamiDomain(decoded.json, opts) }
-  return umamiToWire(umami.data, opts.umamiDomain)
-}
-
-function claimedUmamiDomain(json: unknown, opts: IngestOptions): string | undefined {
-  const website = (json as { payload?: { website?: unknown } } | null)?.payload?.website
-  return typeof website === 'string' ? opts.umamiDomain(website) : undefined
 }
 
 function decide(parsed: ParseResult, req: IncomingMessage, opts: IngestOptions): Reply | Promise<Reply> {
@@ -103,9 +88,9 @@ function decide(parsed: ParseResult, req: IncomingMessage, opts: IngestOptions):
 const ACCEPTED: Reply = { status: 202, body: { status: 'accepted' } }
 
 function toReply(r: Recorded): Reply {
-  switch (r.kind) {
+  switch (r.status) {
     case 'rejected':
-      return { status: r.status, body: { error: r.reason } }
+      return { status: r.code, body: { error: r.reason } }
     case 'dropped':
       if (r.reason === 'rate_limited') return { status: 429, body: { error: 'rate limited' }, headers: { 'Retry-After': '60' } }
       // A visitor's consent refusal is honoured, not an error; a bot is told why it is refused.

@@ -12,11 +12,15 @@ export interface IngestSink {
   invalid(siteId?: string): void
 }
 
+/**
+ * What became of one event, whatever its entry (HTTP, pixel, Umami, server-side): the
+ * one result type. HTTP turns it into a status code; server-side tracking returns it.
+ */
 export type Recorded =
-  | { kind: 'accepted' }
-  | { kind: 'dropped'; reason: DropReason }
-  | { kind: 'rejected'; status: 400 | 403 | 404; reason: string }
-  | { kind: 'unavailable'; why: 'full' | 'closed' }
+  | { status: 'accepted' }
+  | { status: 'dropped'; reason: DropReason }
+  | { status: 'rejected'; code: 400 | 403 | 404; reason: string }
+  | { status: 'unavailable'; why: 'full' | 'closed' }
 
 /**
  * Runs one event through the pipeline and hands the outcome to the sink: shared by HTTP
@@ -27,20 +31,20 @@ export function recordEvent(event: WireEvent, ctx: RequestContext, pipeline: Pip
   return outcome instanceof Promise ? outcome.then((o) => settle(o, sink)) : settle(outcome, sink)
 }
 
-const ACCEPTED: Recorded = { kind: 'accepted' }
+const ACCEPTED: Recorded = { status: 'accepted' }
 
 function settle(outcome: Outcome, sink: IngestSink): Recorded | Promise<Recorded> {
   switch (outcome.kind) {
     case 'reject':
       sink.invalid(outcome.siteId)
-      return { kind: 'rejected', status: outcome.status, reason: outcome.reason }
+      return { status: 'rejected', code: outcome.status, reason: outcome.reason }
     case 'drop':
       sink.dropped(outcome)
-      return { kind: 'dropped', reason: outcome.reason }
+      return { status: 'dropped', reason: outcome.reason }
     case 'accept': {
       const r = sink.enqueue(outcome)
       if (r instanceof Promise) return r.then(() => ACCEPTED)
-      return r === 'ok' ? ACCEPTED : { kind: 'unavailable', why: r }
+      return r === 'ok' ? ACCEPTED : { status: 'unavailable', why: r }
     }
   }
 }

@@ -1,4 +1,5 @@
-import type { Collector, RecordResult } from '../collector.ts'
+import type { Collector } from '../collector.ts'
+import type { Recorded } from '../pipeline/record-event.ts'
 
 export interface ServerHit {
   /** Event name; a pageview by default. */
@@ -22,7 +23,7 @@ export interface ServerHit {
  * `await track({ url, domain, ip, userAgent })` from a request handler. The same
  * validation, consent, bot, truncation and hashing steps as the HTTP endpoint.
  */
-export function serverTracker(collector: Collector): (hit: ServerHit) => Promise<RecordResult> {
+export function serverTracker(collector: Collector): (hit: ServerHit) => Promise<Recorded> {
   return async (hit) => {
     const headers: Record<string, string> = { 'user-agent': hit.userAgent }
     if (hit.acceptLanguage) headers['accept-language'] = hit.acceptLanguage

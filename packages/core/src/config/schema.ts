@@ -185,7 +185,6 @@ export const ConfigSchema = z.strictObject({
 
 export type Config = z.infer<typeof ConfigSchema>
 export type ConfigInput = z.input<typeof ConfigSchema>
-export type SiteConfig = z.infer<typeof SiteSchema>
 export type SiteInput = z.input<typeof SiteSchema>
 
 /** A site with every default resolved. */

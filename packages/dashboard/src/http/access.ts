@@ -71,16 +71,11 @@ export function requireUser(req: Request, res: Response, next: NextFunction): vo
 }
 
 export function requireAdmin(req: Request, res: Response, next: NextFunction): void {
-  const p = principalOf(req)
-  if (!p || p.kind === 'share') {
-    res.status(401).json({ error: 'log in, or send an API key' })
-    return
-  }
-  if (p.role !== 'admin') {
+  requireUser(req, res, () => {
+    const p = principalOf(req) as Exclude<Principal, { kind: 'share' }>
+    if (p.role === 'admin') return next()
     res.status(403).json({ error: p.kind === 'api-key' ? 'this key has the stats:read scope: admin actions need a key of scope admin made by an admin' : 'admins only' })
-    return
-  }
-  next()
+  })
 }
 
 /** State-changing requests made with the session cookie must carry the session's CSRF token. */
