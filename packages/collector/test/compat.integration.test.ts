@@ -98,7 +98,7 @@ describe('server-side tracking', () => {
     expect(await track(hit)).toEqual({ status: 'accepted' })
     expect(await track({ ...hit, doNotTrack: true })).toEqual({ status: 'dropped', reason: 'consent' })
     expect(await track({ ...hit, userAgent: 'curl/8.0' })).toEqual({ status: 'dropped', reason: 'bot' })
-    expect(await track({ ...hit, domain: 'other.example' })).toEqual({ status: 'rejected', reason: 'unknown site' })
+    expect(await track({ ...hit, domain: 'other.example' })).toEqual({ status: 'rejected', code: 404, reason: 'unknown site' })
     expect((await track({ ...hit, url: 'not a url' })).status).toBe('rejected')
     expect(await stored("path = '/server/a'")).toHaveLength(1)
     const text = JSON.stringify(await rows(c.store, "SELECT * FROM raw_hits WHERE path = '/server/a'"))
