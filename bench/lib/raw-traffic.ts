@@ -1,6 +1,7 @@
 import type { RawHit } from '@qa/core'
 import { parseUserAgent } from '@qa/collector'
 import { prng } from '../../test/fixtures/random.ts'
+import { rawHit } from '../../test/fixtures/raw-hit.ts'
 import { weighted, zipf, type Corpus } from './corpus.ts'
 
 const COUNTRIES = ['US', 'DE', 'GB', 'FR', 'IN', 'CA', 'NL', 'BR', 'ES', 'IT', 'PL', 'SE', 'AU', 'JP', 'CH', 'AT', 'BE', 'DK', 'NO', 'FI', 'CZ', 'PT', 'IE', 'RO', 'MX', 'AR', 'TR', 'UA', 'ZA', 'SG', 'KR', 'ID', 'PH', 'VN', 'NG', 'EG', 'IL', 'NZ', 'GR', 'HU']
@@ -36,20 +37,14 @@ export function* rawDay(corpus: Corpus, opts: { siteId: string; dayStartMs: numb
       const pages = 1 + Math.floor(-Math.log(1 - rand()) * 1.5)
       for (let p = 0; p < pages; p++) {
         const first = p === 0
-        const base: RawHit = {
+        const base = rawHit(opts.siteId, visitor, {
           ts: t,
-          site_id: opts.siteId,
-          visitor_id: visitor,
-          name: 'pageview',
-          hostname: opts.siteId,
           path: path(),
           referrer_host: first ? ref : '',
           source: first ? utm || ref : '',
           utm_source: first ? utm : '',
           utm_medium: first && utm ? 'email' : '',
           utm_campaign: first && utm ? 'november' : '',
-          utm_term: '',
-          utm_content: '',
           browser: u.parsed.browser,
           browser_version: u.parsed.browser_version,
           os: u.parsed.os,
@@ -58,10 +53,7 @@ export function* rawDay(corpus: Corpus, opts: { siteId: string; dayStartMs: numb
           country: c,
           screen_class: u.width < 576 ? 'mobile' : u.width < 992 ? 'tablet' : u.width < 1440 ? 'laptop' : 'desktop',
           language: l,
-          engagement_ms: 0,
-          scroll_depth: 0,
-          props: {},
-        }
+        })
         rows.push(base)
         pageviews++
         if (rand() < 0.6) {
