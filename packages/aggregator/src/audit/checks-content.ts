@@ -51,19 +51,28 @@ const IPV4_NUMERIC = String.raw`(^|[^0-9A-Za-z.])(0x[0-9A-Fa-f]{8}|[0-9]{8,10})(
 const NUMERIC_BY_DESIGN = new Set(['purge_log.partition_id', 'leases.holder', 'audit_log.report'])
 const UA_IN_TEXT = String.raw`Mozilla/[0-9]\.[0-9]|AppleWebKit/[0-9]|Gecko/[0-9]{4}|Chrome/[0-9]+\.[0-9]+\.[0-9]+|\(Windows NT [0-9]|\(Macintosh;|\(X11;|\(iPhone;|Dalvik/`
 
-async function countMatches(ctx: AuditContext, c: Column, predicate: string, params: Record<string, unknown> = {}): Promise<number> {
-  const [r] = await query<{ n: string }>(ctx.client, `SELECT count() AS n FROM \`${c.database}\`.\`${c.table}\` WHERE ${predicate}`, params)
-  return Number(r?.n ?? 0)
+/**
+ * How many rows of each column match its condition: one scan per table, every column's
+ * condition counted in it (a table is read once, not once per column).
+ */
+async function countMatches(ctx: AuditContext, conditions: { column: Column; predicate: string }[], params: Record<string, unknown> = {}): Promise<Map<Column, number>> {
+  const byTable = new Map<string, { column: Column; predicate: string }[]>()
+  for (const c of conditions) {
+    const key = `\`${c.column.database}\`.\`${c.column.table}\``
+    byTable.set(key, [...(byTable.get(key) ?? []), c])
+  }
+  const counts = new Map<Column, number>()
+  for (const [table, cs] of byTable) {
+    const [r] = await query<Record<string, string>>(ctx.client, `SELECT ${cs.map((c, i) => `countIf(${c.predicate}) AS c${i}`).join(', ')} FROM ${table}`, params)
+    cs.forEach((c, i) => counts.set(c.column, Number(r?.[`c${i}`] ?? 0)))
+  }
+  return counts
 }
 
 /** The text columns in which some row matches: `predicate` gives each column's SQL condition. */
 async function textColumnsMatching(ctx: AuditContext, cols: Column[], predicate: (text: string, c: Column) => string, params: Record<string, unknown>, what: string): Promise<string[]> {
-  const found: string[] = []
-  for (const c of cols.filter((col) => isText(col.type))) {
-    const n = await countMatches(ctx, c, predicate(asText(c), c), params)
-    if (n > 0) found.push(`${where(c)}: ${n} rows with ${what}`)
-  }
-  return found
+  const counts = await countMatches(ctx, cols.filter((col) => isText(col.type)).map((c) => ({ column: c, predicate: predicate(asText(c), c) })), params)
+  return [...counts].filter(([, n]) => n > 0).map(([c, n]) => `${where(c)}: ${n} rows with ${what}`)
 }
 
 const searched = (cols: Column[]) => `${cols.filter((c) => isText(c.type)).length} text columns searched`
@@ -102,14 +111,15 @@ async function probe(ctx: AuditContext, cols: Column[], ip: string): Promise<str
   const addr = ipaddr.process(ip)
   const text = addr.toString()
   const numeric = BigInt(`0x${Buffer.from(addr.toByteArray()).toString('hex')}`).toString()
-  const found: string[] = []
-  for (const c of cols) {
-    let n = 0
-    if (isText(c.type)) n = await countMatches(ctx, c, `position(${asText(c)}, {ip:String}) > 0 OR position(${asText(c)}, {num:String}) > 0`, { ip: text, num: numeric })
-    else if (isInteger(c.type)) n = await countMatches(ctx, c, `toString(\`${c.name}\`) = {num:String}`, { num: numeric })
-    if (n > 0) found.push(`${where(c)}: probe address found in ${n} rows`)
-  }
-  return found
+  const conditions = cols.flatMap((c) =>
+    isText(c.type)
+      ? [{ column: c, predicate: `position(${asText(c)}, {ip:String}) > 0 OR position(${asText(c)}, {num:String}) > 0` }]
+      : isInteger(c.type)
+        ? [{ column: c, predicate: `toString(\`${c.name}\`) = {num:String}` }]
+        : [],
+  )
+  const counts = await countMatches(ctx, conditions, { ip: text, num: numeric })
+  return [...counts].filter(([, n]) => n > 0).map(([c, n]) => `${where(c)}: probe address found in ${n} rows`)
 }
 
 export const userAgentCheck: Check = {
