@@ -77,6 +77,16 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     res.set(SECURITY_HEADERS)
     next()
   })
+  // The page and its assets need no principal: served before the session is looked up in the store.
+  const files: Record<string, [string, Buffer]> = {
+    '/app.js': ['application/javascript; charset=utf-8', asset(new URL('app.js', UI))],
+    '/app.css': ['text/css; charset=utf-8', asset(new URL('app.css', UI))],
+    '/uplot.js': ['application/javascript; charset=utf-8', asset(require.resolve('uplot/dist/uPlot.iife.min.js'))],
+    '/uplot.css': ['text/css; charset=utf-8', asset(require.resolve('uplot/dist/uPlot.min.css'))],
+  }
+  const index = withVocabulary(asset(new URL('index.html', UI)))
+  for (const [path, [type, body]] of Object.entries(files)) app.get(path, (_req, res) => void res.type(type).set('Cache-Control', 'public, max-age=300').send(body))
+  for (const path of ['/', '/share/:token', '/privacy']) app.get(path, (_req, res) => void res.type('html').send(index))
   app.use(express.json({ limit: '8kb' }))
   app.use(identify(deps.auth))
   // A session opened with a printed one-time password may only replace it: the server says so, not just the UI.
@@ -89,15 +99,6 @@ export function createDashboardApp(deps: DashboardDeps): express.Express {
     next()
   })
 
-  const files: Record<string, [string, Buffer]> = {
-    '/app.js': ['application/javascript; charset=utf-8', asset(new URL('app.js', UI))],
-    '/app.css': ['text/css; charset=utf-8', asset(new URL('app.css', UI))],
-    '/uplot.js': ['application/javascript; charset=utf-8', asset(require.resolve('uplot/dist/uPlot.iife.min.js'))],
-    '/uplot.css': ['text/css; charset=utf-8', asset(require.resolve('uplot/dist/uPlot.min.css'))],
-  }
-  const index = withVocabulary(asset(new URL('index.html', UI)))
-  for (const [path, [type, body]] of Object.entries(files)) app.get(path, (_req, res) => void res.type(type).set('Cache-Control', 'public, max-age=300').send(body))
-  for (const path of ['/', '/share/:token', '/privacy']) app.get(path, (_req, res) => void res.type('html').send(index))
 
   app.post('/api/login', async (req, res) => {
     const body = LoginSchema.safeParse(req.body)
