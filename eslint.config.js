@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', 'test-output/**', 'bench/results/**'] },
+  { ignores: ['**/node_modules/**', 'packages/*/dist/**', '**/*.min.js', 'data/**', 'test-output/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,15 +11,16 @@ export default tseslint.config(
     languageOptions: { globals: { open: 'readonly', __ENV: 'readonly' } },
   },
   {
-    files: ['packages/store/src/engine/*.mjs'],
+    files: ['packages/store/engine/*.mjs', 'examples/**/*.mjs'],
     languageOptions: { globals: globals.node },
   },
   {
-    files: ['packages/collector/tracker/**/*.js', 'packages/dashboard/src/ui/**/*.js'],
+    files: ['packages/collector/tracker/**/*.js', 'packages/dashboard/ui/**/*.js'],
     languageOptions: { globals: globals.browser },
   },
-  // The arrows point down: core <- store <- collector, aggregator, dashboard <- cli. A
-  // package imports only the packages below it, and never another package's files.
+  // The arrows point down: core <- store <- collector, aggregator, dashboard <- cli (the
+  // `quiet-analytics` package). A package imports only the packages below it, and never
+  // another package's files.
   ...Object.entries({
     core: ['store', 'collector', 'aggregator', 'dashboard', 'cli'],
     store: ['collector', 'aggregator', 'dashboard', 'cli'],
@@ -34,8 +35,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            ...(above.length > 0 ? [{ group: above.map((p) => `@qa/${p}`), message: `${pkg} sits below these packages: the import would point up` }] : []),
-            { group: ['@qa/*/*'], message: "import a package by its name, never another package's files" },
+            ...(above.length > 0 ? [{ group: above.map((p) => (p === 'cli' ? 'quiet-analytics' : `@quiet-analytics/${p}`)), message: `${pkg} sits below these packages: the import would point up` }] : []),
+            { group: ['@quiet-analytics/*/*'], message: "import a package by its name, never another package's files" },
             { group: ['../../*/src/*', '../../../packages/*'], message: "import a package by its name, never another package's files" },
           ],
         },

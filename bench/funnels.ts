@@ -5,8 +5,8 @@
  */
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { createLogger, manualClock, type Funnel } from '@qa/core'
-import { Aggregator } from '@qa/aggregator'
+import { createLogger, manualClock, type Funnel } from '@quiet-analytics/core'
+import { Aggregator } from '@quiet-analytics/aggregator'
 import { openBenchStore } from './lib/bench-store.ts'
 import { loadCorpus } from './lib/corpus.ts'
 import { machine } from './lib/machine.ts'

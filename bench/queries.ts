@@ -1,10 +1,10 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { addMonths, createLogger, manualClock } from '@qa/core'
-import { rollupMonth } from '@qa/aggregator'
-import type { ClickHouseClient } from '@qa/store'
+import { addMonths, createLogger, manualClock } from '@quiet-analytics/core'
+import { rollupMonth } from '@quiet-analytics/aggregator'
+import type { ClickHouseClient } from '@quiet-analytics/store'
 import { openBenchStore } from './lib/bench-store.ts'
-import { accountsFor, dashboardApp } from '@qa/dashboard'
+import { accountsFor, dashboardApp } from '@quiet-analytics/dashboard'
 
 export interface QueryResult {
   name: string

@@ -1,6 +1,6 @@
-import { createLogger, manualClock } from '@qa/core'
+import { createLogger, manualClock } from '@quiet-analytics/core'
 import { openBenchStore } from './lib/bench-store.ts'
-import { Aggregator } from '@qa/aggregator'
+import { Aggregator } from '@quiet-analytics/aggregator'
 import { loadCorpus } from './lib/corpus.ts'
 import { rawDay } from './lib/raw-traffic.ts'
 

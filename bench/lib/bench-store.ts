@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadConfig, type Config, type ConfigInput } from '@qa/core'
-import { connectStore, migrate, startStoreProcess, type Store, type StoreRole } from '@qa/store'
+import { loadConfig, type Config, type ConfigInput } from '@quiet-analytics/core'
+import { connectStore, migrate, startStoreProcess, type Store, type StoreRole } from '@quiet-analytics/store'
 
 export interface BenchStore {
   config: Config

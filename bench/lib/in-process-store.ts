@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
-import type { LinesInsert, Store } from '@qa/store'
+import type { LinesInsert, Store } from '@quiet-analytics/store'
 
 export function openInProcessStore(dataDir: string): Store {
   const path = resolve(dataDir)

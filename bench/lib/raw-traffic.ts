@@ -1,5 +1,5 @@
-import type { RawHit } from '@qa/core'
-import { parseUserAgent } from '@qa/collector'
+import type { RawHit } from '@quiet-analytics/core'
+import { parseUserAgent } from '@quiet-analytics/collector'
 import { prng } from '../../test/fixtures/random.ts'
 import { rawHit } from '../../test/fixtures/raw-hit.ts'
 import { weighted, zipf, type Corpus } from './corpus.ts'

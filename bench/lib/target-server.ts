@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import express from 'express'
-import type { Store } from '@qa/store'
+import type { Store } from '@quiet-analytics/store'
 import { loadCorpus } from './corpus.ts'
 
 const kind = process.argv[2]
@@ -40,7 +40,7 @@ function bareHandler(req: IncomingMessage, res: ServerResponse): void {
 }
 
 async function benchConfig(dataDir: string) {
-  const { loadConfig } = await import('@qa/core')
+  const { loadConfig } = await import('@quiet-analytics/core')
   return loadConfig({}, {
     dataDir,
     sites: loadCorpus().sites.map((d) => ({ domains: [d] })),
@@ -64,9 +64,9 @@ interface Served {
 
 /** A collector (standalone or in Express) on a store; counts what it accepted and what was stored. */
 async function serveCollector(dataDir: string, slot?: { index: number; count: number }): Promise<Served> {
-  const { createLogger } = await import('@qa/core')
-  const { connectStore, migrate } = await import('@qa/store')
-  const { collectorRouter, createCollector, createStandaloneServer } = await import('@qa/collector')
+  const { createLogger } = await import('@quiet-analytics/core')
+  const { connectStore, migrate } = await import('@quiet-analytics/store')
+  const { collectorRouter, createCollector, createStandaloneServer } = await import('@quiet-analytics/collector')
   const config = await benchConfig(dataDir)
   const store = kind === 'collector-in-process' ? (await import('./in-process-store.ts')).openInProcessStore(dataDir) : await connectStore(config)
   if (kind === 'collector-in-process') await migrate(store.client)
@@ -111,7 +111,7 @@ async function serve(): Promise<Served> {
     }
   }
   // The store process is this process's child: pinned with it, and counted with it.
-  const { connectStore, migrate, startStoreProcess } = await import('@qa/store')
+  const { connectStore, migrate, startStoreProcess } = await import('@quiet-analytics/store')
   const config = await benchConfig(dataDir)
   const engine = await startStoreProcess({ dataDir, database: config.clickhouse.database, httpPort: 0, dashboardUser: config.server.dashboardUser })
   const writer = await connectStore(config)

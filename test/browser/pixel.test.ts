@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { pixelUrl } from '@qa/collector'
+import { pixelUrl } from '@quiet-analytics/collector'
 import { launchChromium } from '../support/browser.ts'
 import { CHROME_UA, startTestCollector, type TestCollector } from '../support/collector-server.ts'
 import { rows, testConfig } from '../support/temp-store.ts'

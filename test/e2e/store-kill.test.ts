@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { startStoreProcess } from '@qa/store'
+import { startStoreProcess } from '@quiet-analytics/store'
 import { startTestCollector, type TestCollector } from '../support/collector-server.ts'
 import { rows, tempStore, testConfig, type TempStore } from '../support/temp-store.ts'
 

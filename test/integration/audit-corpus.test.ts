@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger, manualClock } from '@qa/core'
-import { Aggregator, formatReport, runAudit } from '@qa/aggregator'
+import { createLogger, manualClock } from '@quiet-analytics/core'
+import { Aggregator, formatReport, runAudit } from '@quiet-analytics/aggregator'
 import { loadCorpus } from '../../bench/lib/corpus.ts'
 import { rawDay } from '../../bench/lib/raw-traffic.ts'
 import { rows, tempStore, testConfig } from '../support/temp-store.ts'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { serverTracker } from '@qa/collector'
+import { serverTracker } from '@quiet-analytics/collector'
 import { CHROME_UA, startTestCollector, type TestCollector } from '../support/collector-server.ts'
 import { startTestDashboard, type TestDashboard } from '../support/dashboard-server.ts'
 import { testConfig } from '../support/temp-store.ts'

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RAW_HIT_COLUMNS, RAW_STORE_COLUMNS } from '@qa/core'
+import { RAW_HIT_COLUMNS, RAW_STORE_COLUMNS } from '@quiet-analytics/core'
 import { CHROME_UA, startTestCollector, type TestCollector } from '../support/collector-server.ts'
 import { startTestDashboard, type TestDashboard } from '../support/dashboard-server.ts'
 import { rows, testConfig } from '../support/temp-store.ts'

@@ -1,8 +1,8 @@
 import { strToU8, zipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyImport, planImport, readPlausibleExport } from '@qa/aggregator'
-import { StatsService } from '@qa/dashboard'
-import { resolveSite } from '@qa/core'
+import { applyImport, planImport, readPlausibleExport } from '@quiet-analytics/aggregator'
+import { StatsService } from '@quiet-analytics/dashboard'
+import { resolveSite } from '@quiet-analytics/core'
 import { rows, tempStore, testConfig } from '../support/temp-store.ts'
 
 // A small export in Plausible's format: one CSV per report, dated file names.

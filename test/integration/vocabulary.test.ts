@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ConfigError, createLogger, DIMENSION_NAMES, DIMENSIONS, loadConfig, manualClock, VISIT_DIMENSION_NAMES, type DimensionDef } from '@qa/core'
-import { Aggregator } from '@qa/aggregator'
+import { ConfigError, createLogger, DIMENSION_NAMES, DIMENSIONS, loadConfig, manualClock, VISIT_DIMENSION_NAMES, type DimensionDef } from '@quiet-analytics/core'
+import { Aggregator } from '@quiet-analytics/aggregator'
 import { generateDay } from '../fixtures/traffic.ts'
 import { startTestDashboard, type TestDashboard } from '../support/dashboard-server.ts'
 import { rows, tempStore, testConfig } from '../support/temp-store.ts'

@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { loadConfig } from '@qa/core'
-import type { Store } from '@qa/store'
-import { withStore } from '@qa/cli/store-access'
+import { loadConfig } from '@quiet-analytics/core'
+import type { Store } from '@quiet-analytics/store'
+import { withStore } from 'quiet-analytics/store-access'
 
 export const ROOT = new URL('../../', import.meta.url).pathname
 
@@ -16,23 +16,29 @@ export function spawnQa(args: string[], env: Record<string, string>): ChildProce
   return spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
-/** Starts a serving `qa` command and resolves with its URL once it prints "listening on URL". */
-export function startServing(args: string[], env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawnQa(args, env)
+/** Resolves with the first match of `pattern` in what the process prints (stdout and stderr). */
+export function whenPrinted(proc: ChildProcess, pattern: RegExp, what: string, timeoutMs = 20_000): Promise<RegExpExecArray> {
   let out = ''
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`qa ${args.join(' ')} did not start: ${out}`)), 20_000)
+    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${out}`)), timeoutMs)
     const onData = (d: Buffer) => {
       out += d.toString()
-      const m = /listening on (http:\/\/\S+)/.exec(out)
+      const m = pattern.exec(out)
       if (m) {
         clearTimeout(timer)
-        resolve({ proc, url: m[1]! })
+        resolve(m)
       }
     }
     proc.stdout!.on('data', onData)
     proc.stderr!.on('data', onData)
   })
+}
+
+/** Starts a serving `qa` command and resolves with its URL once it prints "listening on URL". */
+export async function startServing(args: string[], env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawnQa(args, env)
+  const m = await whenPrinted(proc, /listening on (http:\/\/\S+)/, `qa ${args.join(' ')}`)
+  return { proc, url: m[1]! }
 }
 
 /** `qa store` on a data directory, as an operator starts it; resolves once it serves. */

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
-import { createLogger, type Config } from '@qa/core'
-import { createCollector, createStandaloneServer, type Collector } from '@qa/collector'
+import { createLogger, type Config } from '@quiet-analytics/core'
+import { createCollector, createStandaloneServer, type Collector } from '@quiet-analytics/collector'
 import { tempStore } from './temp-store.ts'
 
 export const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'

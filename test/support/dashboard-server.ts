@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createLogger, manualClock, type Config } from '@qa/core'
-import { type Store } from '@qa/store'
-import { accountsFor, dashboardApp, type AccountStores } from '@qa/dashboard'
+import { createLogger, manualClock, type Config } from '@quiet-analytics/core'
+import { type Store } from '@quiet-analytics/store'
+import { accountsFor, dashboardApp, type AccountStores } from '@quiet-analytics/dashboard'
 
 export interface TestDashboard {
   url: string

@@ -1,5 +1,5 @@
-import type { Store } from '@qa/store'
-import { DAILY_AGGREGATE_TABLES, MONTHLY_AGGREGATE_TABLES } from '@qa/core'
+import type { Store } from '@quiet-analytics/store'
+import { DAILY_AGGREGATE_TABLES, MONTHLY_AGGREGATE_TABLES } from '@quiet-analytics/core'
 import { rows } from './temp-store.ts'
 
 /** Every aggregate row of every table, in a stable order: equal snapshots, equal numbers. */

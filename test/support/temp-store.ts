@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadConfig, type Config, type ConfigInput } from '@qa/core'
-import { connectStore, migrate, startStoreProcess, type Store, type StoreProcess } from '@qa/store'
+import { loadConfig, type Config, type ConfigInput } from '@quiet-analytics/core'
+import { connectStore, migrate, startStoreProcess, type Store, type StoreProcess } from '@quiet-analytics/store'
 
 function assertTest(): void {
   if (!process.env.VITEST) throw new Error('test helpers refuse to run outside vitest')

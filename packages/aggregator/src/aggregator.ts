@@ -1,5 +1,5 @@
-import { createMetrics, resolveSite, systemClock, type Clock, type Config, type Logger, type Metrics, type Site } from '@qa/core'
-import { readFunnelDefs, SaltStore, tryAcquireLease, withDefinedFunnels, type LeaseHolder, type Store } from '@qa/store'
+import { createMetrics, resolveSite, systemClock, type Clock, type Config, type Logger, type Metrics, type Site } from '@quiet-analytics/core'
+import { readFunnelDefs, SaltStore, tryAcquireLease, withDefinedFunnels, type LeaseHolder, type Store } from '@quiet-analytics/store'
 import { rollupDay, type RollupSettings } from './rollup/rollup-day.ts'
 import { rollupMonth } from './rollup/rollup-month.ts'
 import { decideRollups, logRollup, planOf, type PlannedDay, type RollupDecision } from './rollup/rollup-plan.ts'

@@ -2,7 +2,7 @@ export { AGGREGATOR_CONNECTION, AGGREGATOR_TAG, Aggregator, LeaseBusyError, type
 export { rollupMonth } from './rollup/rollup-month.ts'
 export { OPEN_DAY_BACKOFF, type RollupDecision } from './rollup/rollup-plan.ts'
 export { formatReport, runAudit } from './audit/run-audit.ts'
-export { dataInventory } from '@qa/core'
+export { dataInventory } from '@quiet-analytics/core'
 export { dashboardUserDdl } from './ddl/dashboard-user.ts'
 export { readPlausibleExport } from './import/plausible-csv.ts'
 export { applyImport, planImport } from './import/plausible-import.ts'

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
-import { connectStore, migrate, startStoreProcess, type StoreProcess } from '@qa/store'
-import { runAudit } from '@qa/aggregator'
+import { connectStore, migrate, startStoreProcess, type StoreProcess } from '@quiet-analytics/store'
+import { runAudit } from '@quiet-analytics/aggregator'
 import { testConfig } from '../../../test/support/temp-store.ts'
 
 const config = testConfig({ clickhouse: { database: 'analytics' } })

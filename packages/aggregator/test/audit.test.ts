@@ -1,8 +1,8 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createLogger, dashboardGrants, manualClock, type Config } from '@qa/core'
-import { Aggregator, dataInventory, formatReport, runAudit } from '@qa/aggregator'
+import { createLogger, dashboardGrants, manualClock, type Config } from '@quiet-analytics/core'
+import { Aggregator, dataInventory, formatReport, runAudit } from '@quiet-analytics/aggregator'
 import { rows, tempStore, testConfig } from '../../../test/support/temp-store.ts'
 import { generateDay } from '../../../test/fixtures/traffic.ts'
 

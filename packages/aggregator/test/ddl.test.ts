@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { clusterDdl, readMigrations } from '@qa/store'
-import { dashboardGrants } from '@qa/core'
-import { dashboardUserDdl } from '@qa/aggregator'
+import { clusterDdl, readMigrations } from '@quiet-analytics/store'
+import { dashboardGrants } from '@quiet-analytics/core'
+import { dashboardUserDdl } from '@quiet-analytics/aggregator'
 import { rows, tempStore } from '../../../test/support/temp-store.ts'
 
 let store: Awaited<ReturnType<typeof tempStore>>

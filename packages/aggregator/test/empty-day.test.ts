@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger, manualClock } from '@qa/core'
-import { Aggregator } from '@qa/aggregator'
+import { createLogger, manualClock } from '@quiet-analytics/core'
+import { Aggregator } from '@quiet-analytics/aggregator'
 import { rows, tempStore, testConfig } from '../../../test/support/temp-store.ts'
 
 let store: Awaited<ReturnType<typeof tempStore>>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Funnel } from '@qa/core'
+import type { Funnel } from '@quiet-analytics/core'
 import { funnelsParams, funnelsSql } from '../src/rollup/funnel-sql.ts'
 
 const A: Funnel = { name: 'A', order: 'eventually', steps: [{ page: '/pricing' }, { page: '/blog/*' }, { event: 'Signup', property: { key: 'plan', value: 'pro' } }] }

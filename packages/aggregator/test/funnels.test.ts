@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger, manualClock } from '@qa/core'
-import { Aggregator } from '@qa/aggregator'
-import { writeFunnelDef } from '@qa/store'
+import { createLogger, manualClock } from '@quiet-analytics/core'
+import { Aggregator } from '@quiet-analytics/aggregator'
+import { writeFunnelDef } from '@quiet-analytics/store'
 import { DAY, DIRECT, SIGNUP, TRAFFIC } from '../../../test/fixtures/funnels.ts'
 import { rows, tempStore, testConfig, TEST_SITE } from '../../../test/support/temp-store.ts'
 

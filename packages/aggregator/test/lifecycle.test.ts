@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger, manualClock, type Config } from '@qa/core'
-import { SaltStore } from '@qa/store'
-import { Aggregator } from '@qa/aggregator'
+import { createLogger, manualClock, type Config } from '@quiet-analytics/core'
+import { SaltStore } from '@quiet-analytics/store'
+import { Aggregator } from '@quiet-analytics/aggregator'
 import { rows, tempStore, testConfig } from '../../../test/support/temp-store.ts'
 import { generateDay } from '../../../test/fixtures/traffic.ts'
 

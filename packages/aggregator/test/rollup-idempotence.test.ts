@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger, manualClock, type Config } from '@qa/core'
-import { Aggregator } from '@qa/aggregator'
+import { createLogger, manualClock, type Config } from '@quiet-analytics/core'
+import { Aggregator } from '@quiet-analytics/aggregator'
 import { aggregateSnapshot } from '../../../test/support/snapshot.ts'
 import { rows, tempStore, testConfig } from '../../../test/support/temp-store.ts'
 import { generateDay } from '../../../test/fixtures/traffic.ts'

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import { SiteSchema, type Config, type SiteInput } from '@qa/core'
+import { SiteSchema, type Config, type SiteInput } from '@quiet-analytics/core'
 
 export const DEMO_DOMAIN = 'demo.localhost'
 

@@ -1,7 +1,8 @@
+#!/usr/bin/env node
 import cluster from 'node:cluster'
-import { ConfigError, loadConfig } from '@qa/core'
-import { MigrationError, StoreError } from '@qa/store'
-import { LeaseBusyError } from '@qa/aggregator'
+import { ConfigError, loadConfig } from '@quiet-analytics/core'
+import { MigrationError, StoreError } from '@quiet-analytics/store'
+import { LeaseBusyError } from '@quiet-analytics/aggregator'
 import { auditCommand, ddlCommand, inventoryCommand } from './commands/audit.ts'
 import { migrateCommand, purgeCommand, rollupCommand, saltsCommand } from './commands/maintenance.ts'
 import { startCommand } from './commands/start.ts'

@@ -1,5 +1,5 @@
-import { connectStore, migrate, runningStore, startStoreProcess, type Store, type StoreProcess, type StoreRole } from '@qa/store'
-import type { Config } from '@qa/core'
+import { connectStore, migrate, runningStore, startStoreProcess, type Store, type StoreProcess, type StoreRole } from '@quiet-analytics/store'
+import type { Config } from '@quiet-analytics/core'
 
 /** The bundled store process for this configuration. */
 export function startConfiguredStore(config: Config, httpPort = config.store.port): Promise<StoreProcess> {

@@ -1,5 +1,5 @@
-import { createMetrics, RAW_HIT_COLUMNS, resolveSite, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type Metrics, type RawHit } from '@qa/core'
-import { SaltStore, type Store } from '@qa/store'
+import { createMetrics, RAW_HIT_COLUMNS, resolveSite, siteDay, systemClock, trustedProxyMatcher, type Clock, type Config, type Logger, type Metrics, type RawHit } from '@quiet-analytics/core'
+import { SaltStore, type Store } from '@quiet-analytics/store'
 import { cachedUserAgentParser } from './enrich/user-agent.ts'
 import { openCountryLookup } from './enrich/geo.ts'
 import { perMinuteLimiter } from './pipeline/rate-limit.ts'

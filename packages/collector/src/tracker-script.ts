@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
-import { transformSync } from 'esbuild'
 
 export interface TrackerScript {
   source: Buffer
@@ -9,11 +8,9 @@ export interface TrackerScript {
   etag: string
 }
 
-/** The tracker, minified once at startup and kept with its gzip form. */
+/** The tracker, minified at build time (tracker.min.js), read once at startup and kept with its gzip form. */
 export function loadTrackerScript(): TrackerScript {
-  const file = new URL('../tracker/tracker.js', import.meta.url)
-  const { code } = transformSync(readFileSync(file, 'utf8'), { minify: true, target: 'es2017', legalComments: 'none' })
-  const source = Buffer.from(code)
+  const source = readFileSync(new URL('../tracker/tracker.min.js', import.meta.url))
   return {
     source,
     gzipped: gzipSync(source, { level: 9 }),

@@ -2,7 +2,7 @@ import { request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pageviewMiddleware, serverTracker } from '@qa/collector'
+import { pageviewMiddleware, serverTracker } from '@quiet-analytics/collector'
 import { CHROME_UA, startTestCollector, type TestCollector } from '../../../test/support/collector-server.ts'
 import { rows, testConfig } from '../../../test/support/temp-store.ts'
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestCollector, type TestCollector } from '../../../test/support/collector-server.ts'
 import { testConfig } from '../../../test/support/temp-store.ts'
-import { createStandaloneServer } from '@qa/collector'
+import { createStandaloneServer } from '@quiet-analytics/collector'
 import type { AddressInfo } from 'node:net'
 
 const TOKEN = 'metrics-token-0123456789'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger, manualClock, RAW_HIT_COLUMNS } from '@qa/core'
-import { createCollector } from '@qa/collector'
+import { createLogger, manualClock, RAW_HIT_COLUMNS } from '@quiet-analytics/core'
+import { createCollector } from '@quiet-analytics/collector'
 import { rows, tempStore, testConfig, type TempStore } from '../../../test/support/temp-store.ts'
 import { CHROME_UA } from '../../../test/support/collector-server.ts'
 

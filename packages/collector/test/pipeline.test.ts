@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { resolveSite, trustedProxyMatcher, visitorHash } from '@qa/core'
+import { resolveSite, trustedProxyMatcher, visitorHash } from '@quiet-analytics/core'
 import { parseEventBody } from '../src/pipeline/parse-body.ts'
 import { PIPELINE_STEPS, processEvent, type PipelineDeps } from '../src/pipeline/process-event.ts'
 import { refusesTracking } from '../src/pipeline/consent.ts'

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { BatchWriter } from '@qa/collector'
+import { BatchWriter } from '@quiet-analytics/collector'
 import { Spool } from '../src/writer/spool.ts'
-import type { LinesInsert } from '@qa/store'
+import type { LinesInsert } from '@quiet-analytics/store'
 
 const COLUMNS = ['ts', 'path'] as const
 type Row = { ts: number; path: string }

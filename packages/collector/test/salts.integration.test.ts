@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { siteDay } from '@qa/core'
+import { siteDay } from '@quiet-analytics/core'
 import { startTestCollector, type TestCollector } from '../../../test/support/collector-server.ts'
 import { rows } from '../../../test/support/temp-store.ts'
 

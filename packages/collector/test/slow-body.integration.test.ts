@@ -2,7 +2,7 @@ import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createStandaloneServer } from '@qa/collector'
+import { createStandaloneServer } from '@quiet-analytics/collector'
 import { startTestCollector, type TestCollector } from '../../../test/support/collector-server.ts'
 import { testConfig } from '../../../test/support/temp-store.ts'
 

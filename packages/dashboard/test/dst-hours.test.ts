@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger, manualClock, resolveSite, type Config } from '@qa/core'
-import { Aggregator } from '@qa/aggregator'
+import { createLogger, manualClock, resolveSite, type Config } from '@quiet-analytics/core'
+import { Aggregator } from '@quiet-analytics/aggregator'
 import { StatsService } from '../src/index.ts'
 import { StatsParamsSchema } from '../src/stats/params.ts'
 import { rows, tempStore, testConfig, type TempStore } from '../../../test/support/temp-store.ts'

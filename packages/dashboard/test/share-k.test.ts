@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger, manualClock, type RawHit } from '@qa/core'
-import { Aggregator } from '@qa/aggregator'
+import { createLogger, manualClock, type RawHit } from '@quiet-analytics/core'
+import { Aggregator } from '@quiet-analytics/aggregator'
 import { tailHit } from '../../../test/fixtures/traffic.ts'
 import { tempStore, testConfig } from '../../../test/support/temp-store.ts'
 import { startTestDashboard, type TestDashboard } from '../../../test/support/dashboard-server.ts'

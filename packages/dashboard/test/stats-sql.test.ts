@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { metricColumns } from '@qa/core'
+import { metricColumns } from '@quiet-analytics/core'
 import { seriesSql } from '../src/stats/stats-service.ts'
 
 describe('stats SQL builders (pure)', () => {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
-import type { Config } from '@qa/core'
+import type { Config } from '@quiet-analytics/core'
 import { readStorePassword, runningStore } from './engine/engine-files.ts'
 import { StoreError, WRITER_USER } from './store-error.ts'
 

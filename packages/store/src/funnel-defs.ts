@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client'
-import { FUNNEL_DEFS_TABLE, FunnelSchema, type Funnel, type Site } from '@qa/core'
+import { FUNNEL_DEFS_TABLE, FunnelSchema, type Funnel, type Site } from '@quiet-analytics/core'
 
 /** A funnel defined in the dashboard, with who defined it. */
 export interface DefinedFunnel {

@@ -1,5 +1,5 @@
-import type { Config, Site } from '@qa/core'
-import type { ClickHouseClient, Store } from '@qa/store'
+import type { Config, Site } from '@quiet-analytics/core'
+import type { ClickHouseClient, Store } from '@quiet-analytics/store'
 
 export type CheckStatus = 'pass' | 'fail' | 'skip'
 

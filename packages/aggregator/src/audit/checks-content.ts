@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { DASHBOARD_TABLES, isIpAddress, maskIpText } from '@qa/core'
+import { DASHBOARD_TABLES, isIpAddress, maskIpText } from '@quiet-analytics/core'
 import ipaddr from 'ipaddr.js'
 import { query, type AuditContext, type Check } from './audit-types.ts'
 import { SYSTEM_DATABASES } from './checks-store.ts'

@@ -1,4 +1,4 @@
-import { dashboardGrants } from '@qa/core'
+import { dashboardGrants } from '@quiet-analytics/core'
 import { query, type Check } from './audit-types.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { RAW_HIT_COLUMNS, RAW_STORE_COLUMNS, siteDay } from '@qa/core'
+import { RAW_HIT_COLUMNS, RAW_STORE_COLUMNS, siteDay } from '@quiet-analytics/core'
 import { saltExpiry } from '../salts/salt-lifecycle.ts'
 import { query, type Check } from './audit-types.ts'
 

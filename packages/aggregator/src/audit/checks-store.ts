@@ -1,4 +1,4 @@
-import { minGroupSize, OTHER, RAW_HIT_COLUMNS } from '@qa/core'
+import { minGroupSize, OTHER, RAW_HIT_COLUMNS } from '@quiet-analytics/core'
 import { query, type Check } from './audit-types.ts'
 
 /** Databases of the engine itself: everything else the store holds is searched. */

@@ -1,12 +1,12 @@
-import { resolveSite, type Config } from '@qa/core'
-import { type Store } from '@qa/store'
+import { resolveSite, type Config } from '@quiet-analytics/core'
+import { type Store } from '@quiet-analytics/store'
 import type { AuditContext, Check, CheckResult } from './audit-types.ts'
 import { aggregateSchemaCheck, emailTokenCheck, ipValuesCheck, spoolFilesCheck, userAgentCheck } from './checks-content.ts'
 import { detachedPartsCheck, rawCopiesCheck, smallGroupsCheck } from './checks-store.ts'
 import { grantsCheck } from './checks-grants.ts'
 import { fileModesCheck } from './checks-files.ts'
 import { lifecycleCheck, rawAgeCheck, rawSchemaCheck, saltCheck, ttlBackstopCheck, workTableCheck } from './checks-retention.ts'
-import { dataInventory } from '@qa/core'
+import { dataInventory } from '@quiet-analytics/core'
 
 export const CHECKS: Check[] = [
   rawAgeCheck,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { dashboardGrants } from '@qa/core'
-import { DASHBOARD_QUERY_LIMITS } from '@qa/store'
+import { dashboardGrants } from '@quiet-analytics/core'
+import { DASHBOARD_QUERY_LIMITS } from '@quiet-analytics/store'
 
 /**
  * Server-mode setup for the dashboard's ClickHouse user: SELECT on the aggregate and

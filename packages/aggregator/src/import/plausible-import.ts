@@ -1,5 +1,5 @@
-import { DIMENSION_NAMES, DIMENSIONS, OTHER, scrubText, type Dimension, type DimensionDef } from '@qa/core'
-import type { ClickHouseClient } from '@qa/store'
+import { DIMENSION_NAMES, DIMENSIONS, OTHER, scrubText, type Dimension, type DimensionDef } from '@quiet-analytics/core'
+import type { ClickHouseClient } from '@quiet-analytics/store'
 import { rollupMonth } from '../rollup/rollup-month.ts'
 import type { PlausibleReport } from './plausible-csv.ts'
 

@@ -1,5 +1,5 @@
-import { endOfSiteDay, siteDay, startOfSiteDay, type IngestDropReason, type Site } from '@qa/core'
-import { alterTarget, type ClickHouseClient } from '@qa/store'
+import { endOfSiteDay, siteDay, startOfSiteDay, type IngestDropReason, type Site } from '@quiet-analytics/core'
+import { alterTarget, type ClickHouseClient } from '@quiet-analytics/store'
 import { readLedger } from '../rollup/rollup-plan.ts'
 
 export interface PurgedPartition {

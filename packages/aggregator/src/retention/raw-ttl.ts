@@ -1,4 +1,4 @@
-import { alterTarget, localName, type ClickHouseClient } from '@qa/store'
+import { alterTarget, localName, type ClickHouseClient } from '@quiet-analytics/store'
 
 /**
  * Keeps the TTL clause of raw_hits at the configured raw TTL plus one hour: a backstop

@@ -1,4 +1,4 @@
-import { DIMENSIONS, EVENT_KINDS, HIT_SQL, OTHER, VISIT_DIMENSION_NAMES, type Dimension, type VisitDimension } from '@qa/core'
+import { DIMENSIONS, EVENT_KINDS, HIT_SQL, OTHER, VISIT_DIMENSION_NAMES, type Dimension, type VisitDimension } from '@quiet-analytics/core'
 
 const WORK = 'rollup_work WHERE site_id = {site:String} AND day = {day:Date}'
 const THIS_DAY = 'site_id = {site:String} AND day = {day:Date}'

@@ -1,4 +1,4 @@
-import { DIMENSIONS, funnelDefinition, OTHER, type Funnel, type VisitDimension } from '@qa/core'
+import { DIMENSIONS, funnelDefinition, OTHER, type Funnel, type VisitDimension } from '@quiet-analytics/core'
 import { pagePatternToRegex } from './aggregate-sql.ts'
 
 /**

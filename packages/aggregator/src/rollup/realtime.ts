@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@qa/store'
+import type { ClickHouseClient } from '@quiet-analytics/store'
 
 /**
  * Visitors active in the five minutes up to each of the last 60 minutes, per site:

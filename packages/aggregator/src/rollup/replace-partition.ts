@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@qa/store'
+import type { ClickHouseClient } from '@quiet-analytics/store'
 
 /**
  * Swaps a partition of `table` for the same partition of `${table}_staging`, atomically.

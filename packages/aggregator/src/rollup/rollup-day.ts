@@ -1,5 +1,5 @@
-import { DAILY_AGGREGATE_TABLES, endOfSiteDay, minGroupSize, startOfSiteDay, type Site, type VisitDimension } from '@qa/core'
-import type { ClickHouseClient } from '@qa/store'
+import { DAILY_AGGREGATE_TABLES, endOfSiteDay, minGroupSize, startOfSiteDay, type Site, type VisitDimension } from '@quiet-analytics/core'
+import type { ClickHouseClient } from '@quiet-analytics/store'
 import { BUILD_WORK_SQL } from './work-table.ts'
 import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, smallFilterValuesSql, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
 import { funnelsParams, funnelsSql } from './funnel-sql.ts'

@@ -1,5 +1,5 @@
-import { MONTHLY_AGGREGATE_TABLES } from '@qa/core'
-import type { ClickHouseClient } from '@qa/store'
+import { MONTHLY_AGGREGATE_TABLES } from '@quiet-analytics/core'
+import type { ClickHouseClient } from '@quiet-analytics/store'
 import { replacePartition } from './replace-partition.ts'
 
 const MONTHLY_SQL: Record<(typeof MONTHLY_AGGREGATE_TABLES)[number], string> = {

@@ -1,6 +1,6 @@
-import type { Site } from '@qa/core'
-import type { ClickHouseClient } from '@qa/store'
-import { endOfSiteDay, funnelDefinition } from '@qa/core'
+import type { Site } from '@quiet-analytics/core'
+import type { ClickHouseClient } from '@quiet-analytics/store'
+import { endOfSiteDay, funnelDefinition } from '@quiet-analytics/core'
 
 export interface LedgerEntry {
   rawRows: number

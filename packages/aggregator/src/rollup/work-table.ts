@@ -1,4 +1,4 @@
-import { HIT_SQL } from '@qa/core'
+import { HIT_SQL } from '@quiet-analytics/core'
 
 /**
  * Fills rollup_work with one site-day of hits, each carrying its visit number and its

@@ -1,5 +1,5 @@
-import { endOfSiteDay, nextDay, siteDay, type Site } from '@qa/core'
-import { type ClickHouseClient, type SaltStore } from '@qa/store'
+import { endOfSiteDay, nextDay, siteDay, type Site } from '@quiet-analytics/core'
+import { type ClickHouseClient, type SaltStore } from '@quiet-analytics/store'
 
 export interface SaltChanges {
   created: { siteId: string; day: string }[]

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
-import { isIpAddress, systemClock, type Config } from '@qa/core'
-import { dashboardUserDdl, dataInventory, formatReport, runAudit } from '@qa/aggregator'
-import { clusterDdl, connectStore, readMigrations } from '@qa/store'
+import { isIpAddress, systemClock, type Config } from '@quiet-analytics/core'
+import { dashboardUserDdl, dataInventory, formatReport, runAudit } from '@quiet-analytics/aggregator'
+import { clusterDdl, connectStore, readMigrations } from '@quiet-analytics/store'
 import { withStore } from '../store-access.ts'
 
 /** qa audit [--json] [--probe-ip ADDR]...: exit 1 naming each failed check. */

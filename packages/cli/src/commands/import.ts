@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { SingleBar } from 'cli-progress'
-import { minGroupSize, resolveSite, type Config } from '@qa/core'
-import { applyImport, planImport, readPlausibleExport } from '@qa/aggregator'
+import { minGroupSize, resolveSite, type Config } from '@quiet-analytics/core'
+import { applyImport, planImport, readPlausibleExport } from '@quiet-analytics/aggregator'
 import { withStore } from '../store-access.ts'
 
 /** qa import plausible EXPORT.zip --site ID [--dry-run] */

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util'
 import { SingleBar } from 'cli-progress'
-import { createLogger, eachDay, systemClock, type Config } from '@qa/core'
-import { migrate, SaltStore } from '@qa/store'
-import { AGGREGATOR_CONNECTION, Aggregator, OPEN_DAY_BACKOFF, type RollupDecision, type WaitOptions } from '@qa/aggregator'
+import { createLogger, eachDay, systemClock, type Config } from '@quiet-analytics/core'
+import { migrate, SaltStore } from '@quiet-analytics/store'
+import { AGGREGATOR_CONNECTION, Aggregator, OPEN_DAY_BACKOFF, type RollupDecision, type WaitOptions } from '@quiet-analytics/aggregator'
 import { withStore } from '../store-access.ts'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)

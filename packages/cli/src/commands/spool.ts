@@ -1,5 +1,5 @@
-import type { Config } from '@qa/core'
-import { replayQuarantine } from '@qa/collector'
+import type { Config } from '@quiet-analytics/core'
+import { replayQuarantine } from '@quiet-analytics/collector'
 import { withStore } from '../store-access.ts'
 import { COMMANDS } from '../usage.ts'
 

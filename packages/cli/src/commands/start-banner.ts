@@ -1,4 +1,4 @@
-import { minGroupSize, resolveSite, type Config } from '@qa/core'
+import { minGroupSize, resolveSite, type Config } from '@quiet-analytics/core'
 import { firstLoginLine } from '../roles/role-process.ts'
 
 export interface RunningParts {

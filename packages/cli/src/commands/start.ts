@@ -1,5 +1,5 @@
-import { createLogger, type Config } from '@qa/core'
-import { runningStore } from '@qa/store'
+import { createLogger, type Config } from '@quiet-analytics/core'
+import { runningStore } from '@quiet-analytics/store'
 import { startDemoServer, withDemoSite } from '../demo-site.ts'
 import { onShutdown } from '../roles/role-process.ts'
 import { startBanner } from './start-banner.ts'

@@ -1,4 +1,4 @@
-import type { Config } from '@qa/core'
+import type { Config } from '@quiet-analytics/core'
 import { onShutdown } from '../roles/role-process.ts'
 import { openStore, startConfiguredStore } from '../store-access.ts'
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
-import type { Config } from '@qa/core'
-import { accountsFor, adoptLegacyAccounts, RoleSchema, UsernameSchema, type Role } from '@qa/dashboard'
-import { createLogger } from '@qa/core'
+import type { Config } from '@quiet-analytics/core'
+import { accountsFor, adoptLegacyAccounts, RoleSchema, UsernameSchema, type Role } from '@quiet-analytics/dashboard'
+import { createLogger } from '@quiet-analytics/core'
 import { withStore } from '../store-access.ts'
 
 const USAGE = 'usage: qa user add NAME [--role admin|viewer] | reset NAME [--role admin|viewer] | remove NAME | list  (NAME: a-z, 0-9, ".", "_", "-")\n'

@@ -1,5 +1,5 @@
-import { createLogger, type Config } from '@qa/core'
-import { AGGREGATOR_CONNECTION, Aggregator } from '@qa/aggregator'
+import { createLogger, type Config } from '@quiet-analytics/core'
+import { AGGREGATOR_CONNECTION, Aggregator } from '@quiet-analytics/aggregator'
 import { openStore } from '../store-access.ts'
 import type { RoleMessage, RunningRole } from './role-process.ts'
 

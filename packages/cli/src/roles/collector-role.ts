@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster'
 import type { AddressInfo } from 'node:net'
-import { createLogger, type Config, type Logger, type Metrics } from '@qa/core'
-import { createCollector, createStandaloneServer } from '@qa/collector'
+import { createLogger, type Config, type Logger, type Metrics } from '@quiet-analytics/core'
+import { createCollector, createStandaloneServer } from '@quiet-analytics/collector'
 import { openStore } from '../store-access.ts'
 import { SUPERVISED_ENV, type RoleMessage, type RunningRole } from './role-process.ts'
 

@@ -1,5 +1,5 @@
-import { createLogger, systemClock, type Config } from '@qa/core'
-import { startDashboard } from '@qa/dashboard'
+import { createLogger, systemClock, type Config } from '@quiet-analytics/core'
+import { startDashboard } from '@quiet-analytics/dashboard'
 import { openStore } from '../store-access.ts'
 import { SUPERVISED_ENV, type RoleMessage, type RunningRole } from './role-process.ts'
 

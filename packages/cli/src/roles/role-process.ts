@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '@qa/core'
+import { loadConfig, type Config } from '@quiet-analytics/core'
 
 /** A role serving in this process until stopped. */
 export interface RunningRole {

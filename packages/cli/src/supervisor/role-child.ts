@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process'
-import type { Config, Logger } from '@qa/core'
+import type { Config, Logger } from '@quiet-analytics/core'
 import { SUPERVISED_ENV, type RoleMessage } from '../roles/role-process.ts'
 
 export type Ready = Extract<RoleMessage, { type: 'ready' }>

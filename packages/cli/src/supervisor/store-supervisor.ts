@@ -1,5 +1,5 @@
-import type { Logger } from '@qa/core'
-import type { StoreProcess } from '@qa/store'
+import type { Logger } from '@quiet-analytics/core'
+import type { StoreProcess } from '@quiet-analytics/store'
 
 export interface SupervisedStore {
   readonly current: StoreProcess

@@ -1,4 +1,4 @@
-import { routingFragment, scrubText } from '@qa/core'
+import { routingFragment, scrubText } from '@quiet-analytics/core'
 
 export interface PageInfo {
   hostname: string

@@ -1,4 +1,4 @@
-import { scrubText } from '@qa/core'
+import { scrubText } from '@quiet-analytics/core'
 
 export interface ReferrerInfo {
   referrer_host: string

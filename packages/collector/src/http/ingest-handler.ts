@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Logger } from '@qa/core'
+import type { Logger } from '@quiet-analytics/core'
 import { parseEventBody, validateEvent, type ParseResult } from '../pipeline/parse-body.ts'
 import { parseUmamiBody, UMAMI_PATH } from '../pipeline/umami.ts'
 import type { PipelineDeps } from '../pipeline/process-event.ts'

@@ -1,4 +1,4 @@
-import { normaliseWireKeys, WireEventSchema, zodReason, type WireEvent } from '@qa/core'
+import { normaliseWireKeys, WireEventSchema, zodReason, type WireEvent } from '@quiet-analytics/core'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 

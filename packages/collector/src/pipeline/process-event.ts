@@ -1,4 +1,4 @@
-import { clientIp, scrubText, type IngestDropReason, truncateAddress, visitorHash, siteDay, type RawHit, type Site, type TrustedProxies, type TruncationBits, type WireEvent } from '@qa/core'
+import { clientIp, scrubText, type IngestDropReason, truncateAddress, visitorHash, siteDay, type RawHit, type Site, type TrustedProxies, type TruncationBits, type WireEvent } from '@quiet-analytics/core'
 import type { IncomingHttpHeaders } from 'node:http'
 import { classifyReferrer } from '../enrich/referrer.ts'
 import { parsePageUrl } from '../enrich/page-url.ts'

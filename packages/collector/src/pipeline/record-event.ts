@@ -1,4 +1,4 @@
-import type { WireEvent } from '@qa/core'
+import type { WireEvent } from '@quiet-analytics/core'
 import { processEvent, type DropReason, type Outcome, type PipelineDeps, type RequestContext } from './process-event.ts'
 
 export interface IngestSink {

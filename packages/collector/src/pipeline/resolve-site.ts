@@ -1,4 +1,4 @@
-import type { Site } from '@qa/core'
+import type { Site } from '@quiet-analytics/core'
 
 export type SiteResolver = (domain: string) => Site | undefined
 

@@ -1,4 +1,4 @@
-import { scrubText } from '@qa/core'
+import { scrubText } from '@quiet-analytics/core'
 
 export const STORED_PROP_KEYS = 16
 export const STORED_KEY_MAX = 64

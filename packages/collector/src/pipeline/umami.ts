@@ -1,4 +1,4 @@
-import { UmamiBodySchema, WireEventSchema, zodReason, type Site, type UmamiBody } from '@qa/core'
+import { UmamiBodySchema, WireEventSchema, zodReason, type Site, type UmamiBody } from '@quiet-analytics/core'
 import { parseJson, type ParseResult } from './parse-body.ts'
 
 /**

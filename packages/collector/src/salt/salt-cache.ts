@@ -1,5 +1,5 @@
-import type { Site } from '@qa/core'
-import { type SaltStore } from '@qa/store'
+import type { Site } from '@quiet-analytics/core'
+import { type SaltStore } from '@quiet-analytics/store'
 
 /**
  * Keeps the salts of the current day in memory. A miss goes to the store; concurrent

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express'
-import { isIpAddress } from '@qa/core'
+import { isIpAddress } from '@quiet-analytics/core'
 import type { Collector } from '../collector.ts'
 
 export interface PageviewOptions {

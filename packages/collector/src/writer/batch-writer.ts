@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { LinesInsert } from '@qa/store'
+import type { LinesInsert } from '@quiet-analytics/store'
 import { BATCH_HEADER_BYTES, type Spool } from './spool.ts'
 
 export type FlushTrigger = 'size' | 'interval' | 'shutdown' | 'manual' | 'retry' | 'replay' | 'durable'

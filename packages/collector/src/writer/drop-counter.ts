@@ -1,5 +1,5 @@
-import type { ClickHouseClient } from '@qa/store'
-import type { IngestDropReason } from '@qa/core'
+import type { ClickHouseClient } from '@quiet-analytics/store'
+import type { IngestDropReason } from '@quiet-analytics/core'
 import type { DropReason } from '../pipeline/process-event.ts'
 
 /**

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express'
-import { clientIp, truncateAddress, type TrustedProxies } from '@qa/core'
+import { clientIp, truncateAddress, type TrustedProxies } from '@quiet-analytics/core'
 import type { AccountStores } from '../auth/account-stores.ts'
 import type { ActiveSession, KeyScope, Role } from '../auth/accounts.ts'
 

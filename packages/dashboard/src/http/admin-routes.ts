@@ -1,7 +1,7 @@
 import type express from 'express'
 import type { Request, Response } from 'express'
 import { z } from 'zod'
-import { zodReason, type Site } from '@qa/core'
+import { zodReason, type Site } from '@quiet-analytics/core'
 import type { AccountStores } from '../auth/account-stores.ts'
 import { KeyScopeSchema, RoleSchema, UsernameSchema } from '../auth/accounts.ts'
 import { principalOf, requireAdmin, requireCsrf, type Principal } from './access.ts'

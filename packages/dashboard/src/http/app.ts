@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod'
-import { DIMENSION_NAMES, DIMENSIONS, minGroupSize, resolveSite, trustedProxyMatcher, zodReason, type Clock, type DimensionDef, type Config, type Logger, type Site } from '@qa/core'
+import { DIMENSION_NAMES, DIMENSIONS, minGroupSize, resolveSite, trustedProxyMatcher, zodReason, type Clock, type DimensionDef, type Config, type Logger, type Site } from '@quiet-analytics/core'
 import type { AccountStores } from '../auth/account-stores.ts'
 import { LoginLimiter } from '../auth/login-limiter.ts'
 import { BreakdownParamsSchema, EventQuerySchema, FunnelQuerySchema, PropertyQuerySchema, StatsParamsSchema, type StatsParams } from '../stats/params.ts'
@@ -30,7 +30,7 @@ export interface DashboardDeps {
 }
 
 const require = createRequire(import.meta.url)
-const UI = new URL('../ui/', import.meta.url)
+const UI = new URL('../../ui/', import.meta.url)
 const asset = (file: URL | string) => readFileSync(file)
 
 const SECURITY_HEADERS = {

@@ -1,6 +1,6 @@
 import type express from 'express'
 import { z } from 'zod'
-import { FunnelSchema, zodReason, type Site } from '@qa/core'
+import { FunnelSchema, zodReason, type Site } from '@quiet-analytics/core'
 import type { FunnelService } from '../stats/funnel-service.ts'
 import { principalOf, requireAdmin, requireCsrf } from './access.ts'
 

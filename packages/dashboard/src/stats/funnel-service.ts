@@ -1,5 +1,5 @@
-import { funnelDefinition, stepLabel, type Funnel, type FunnelStep, type Site } from '@qa/core'
-import { readFunnelDefs, removeFunnelDef, withDefinedFunnels, writeFunnelDef, type ClickHouseClient } from '@qa/store'
+import { funnelDefinition, stepLabel, type Funnel, type FunnelStep, type Site } from '@quiet-analytics/core'
+import { readFunnelDefs, removeFunnelDef, withDefinedFunnels, writeFunnelDef, type ClickHouseClient } from '@quiet-analytics/store'
 import { parseFilter, type StatsParams } from './params.ts'
 import { periodRange, type DayRange } from './range.ts'
 import { StatsError } from './stats-service.ts'

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { dayCount } from '@qa/core'
+import { dayCount } from '@quiet-analytics/core'
 import { DIMENSIONS } from './vocabulary.ts'
 
 const isCalendarDay = (s: string) => {

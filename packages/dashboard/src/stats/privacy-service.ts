@@ -1,5 +1,5 @@
-import { dataInventory, type Config } from '@qa/core'
-import { type ClickHouseClient } from '@qa/store'
+import { dataInventory, type Config } from '@quiet-analytics/core'
+import { type ClickHouseClient } from '@quiet-analytics/store'
 
 export interface PrivacyReport {
   retention: { rawTtlHours: number; saltGraceMinutes: number; closeAfterMinutes: number; minGroupSize: number; ipv4PrefixBits: number; ipv6PrefixBits: number; honourDnt: boolean }

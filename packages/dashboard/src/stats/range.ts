@@ -1,4 +1,4 @@
-import { addDays, addMonths, dayCount, monthStart, nextDay, previousDay, siteDay } from '@qa/core'
+import { addDays, addMonths, dayCount, monthStart, nextDay, previousDay, siteDay } from '@quiet-analytics/core'
 import type { StatsParams } from './params.ts'
 
 export interface DayRange {

@@ -1,5 +1,5 @@
-import { eachDay, endOfSiteDay, INGEST_DROP_REASONS, metricColumns, METRIC_NAMES, type Metric, startOfSiteDay, zoneOffsetMs, type IngestDropReason, type Site } from '@qa/core'
-import type { ClickHouseClient } from '@qa/store'
+import { eachDay, endOfSiteDay, INGEST_DROP_REASONS, metricColumns, METRIC_NAMES, type Metric, startOfSiteDay, zoneOffsetMs, type IngestDropReason, type Site } from '@quiet-analytics/core'
+import type { ClickHouseClient } from '@quiet-analytics/store'
 import { parseFilter, RANGE_LIMITS, type StatsParams } from './params.ts'
 import { periodRange, previousRange, wholeMonths, type DayRange } from './range.ts'
 import type { DashboardDimension } from './vocabulary.ts'

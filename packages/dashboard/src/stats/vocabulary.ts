@@ -1,4 +1,4 @@
-import { DIMENSION_NAMES, type Dimension } from '@qa/core'
+import { DIMENSION_NAMES, type Dimension } from '@quiet-analytics/core'
 
 /** Dimensions the breakdown table holds: the vocabulary of core, by name. */
 export const DIMENSIONS = DIMENSION_NAMES

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { dashboardGrants } from '@qa/core'
+import { dashboardGrants } from '@quiet-analytics/core'
 
 /**
  * Limits on every query of the dashboard's database user, enforced by the engine (and

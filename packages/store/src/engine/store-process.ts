@@ -101,7 +101,7 @@ export async function startStoreProcess(opts: StoreProcessOptions): Promise<Stor
   const args = [`--config-file=${paths.configXml}`, `--path=${dataDir}/`, `--http_port=${httpPort}`, '--listen_host=127.0.0.1', ...(tcpPort ? [`--tcp_port=${tcpPort}`] : [])]
   writePrivateFile(paths.spec, JSON.stringify({ libPath: libchdbPath(), args, httpPort, tcp: tcpPort !== undefined, nice: ENGINE_NICE, stopUser: WRITER_USER, stopPasswordFile: paths.password(WRITER_USER) }))
 
-  const host = fileURLToPath(new URL('./engine-host.mjs', import.meta.url))
+  const host = fileURLToPath(new URL('../../engine/engine-host.mjs', import.meta.url))
   // Its own process group: a terminal's Ctrl-C reaches the parent, which stops the engine last.
   const child = spawn(process.execPath, [host, paths.spec], { cwd: dataDir, stdio: ['pipe', 'ignore', 'pipe'], detached: true })
   let stderr = ''
