@@ -175,7 +175,10 @@ describe('the packed packages', () => {
 
     const dashboard = await fetch(`http://127.0.0.1:${dashboardPort}/`)
     expect(dashboard.status).toBe(200)
-    expect(await dashboard.text()).toContain('<title>')
+    // The page's scripts and styles (the UI's own and uPlot's) come from the installed packages.
+    const assets = [...(await dashboard.text()).matchAll(/(?:src|href)="(\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!)
+    expect(assets).toEqual(expect.arrayContaining(['/app.js', '/app.css', '/uplot.js', '/uplot.css']))
+    for (const asset of assets) expect((await fetch(`http://127.0.0.1:${dashboardPort}${asset}`)).status, asset).toBe(200)
     expect((await fetch(`http://127.0.0.1:${demoPort}/`)).status).toBe(200)
     expect(await sendPageview(`http://127.0.0.1:${collectorPort}`, 'demo.localhost', '/packed/start')).toBe(202)
     await expect.poll(() => storedPaths(join(empty, 'data'), '/packed/%'), { timeout: 20_000 }).toEqual(['/packed/start'])
