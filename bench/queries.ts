@@ -1,22 +1,30 @@
+import { writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { addMonths, createLogger, manualClock } from '@quiet-analytics/core'
 import { rollupMonth } from '@quiet-analytics/aggregator'
 import type { ClickHouseClient } from '@quiet-analytics/store'
 import { openBenchStore } from './lib/bench-store.ts'
+import { machine } from './lib/machine.ts'
+import { formatSpread, spread, type Spread } from './lib/spread.ts'
 import { accountsFor, dashboardApp } from '@quiet-analytics/dashboard'
 
+/** Median over the rounds of each round's percentile, with the range it moved in. */
 export interface QueryResult {
   name: string
   p50Ms: number
   p95Ms: number
+  p50: Spread
+  p95: Spread
 }
 
 export interface QueriesResult {
   days: number
   aggregateRows: number
   queries: QueryResult[]
-  dashboardLoad: { p50Ms: number; p95Ms: number; requests: number }
+  dashboardLoad: QueryResult & { requests: number }
+  rounds: number
 }
 
 const DIMS: [string, number][] = [
@@ -80,7 +88,7 @@ export function percentile(xs: number[], p: number): number {
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10
 }
 
-export async function runQueryBench(opts: { iterations: number; pairValues: number; log?: (s: string) => void }): Promise<QueriesResult> {
+export async function runQueryBench(opts: { iterations: number; rounds: number; pairValues: number; log?: (s: string) => void }): Promise<QueriesResult> {
   const log = opts.log ?? (() => {})
   const bench = await openBenchStore('queries', { sites: [{ id: 'bench', domains: ['bench.example'] }] })
   const { config, store } = bench
@@ -123,17 +131,6 @@ export async function runQueryBench(opts: { iterations: number; pairValues: numb
     ]
     // One pass over every query first: caches warm as they would behind a dashboard in use.
     for (const [, path] of QUERIES) await get(path)
-    const queries: QueryResult[] = []
-    for (const [name, path] of QUERIES) {
-      const times: number[] = []
-      for (let i = 0; i < opts.iterations; i++) {
-        const t = performance.now()
-        await get(path)
-        times.push(performance.now() - t)
-      }
-      queries.push({ name, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95) })
-      log(`${name.padEnd(34)} p50 ${percentile(times, 50)} ms  p95 ${percentile(times, 95)} ms`)
-    }
     const load = [
       `/api/stats/aggregate?${q('period=30d&compare=previous')}`,
       `/api/stats/current?${q('')}`,
@@ -141,18 +138,48 @@ export async function runQueryBench(opts: { iterations: number; pairValues: numb
       ...['page', 'source', 'country', 'browser'].map((d) => `/api/stats/breakdown/${d}?${q('period=30d')}`),
       `/api/stats/goals?${q('period=30d')}`,
     ]
-    const loads: number[] = []
-    for (let i = 0; i < opts.iterations; i++) {
-      const t = performance.now()
-      await Promise.all(load.map(get))
-      loads.push(performance.now() - t)
+    const LOAD = `full dashboard load (${load.length} requests)`
+    // Rounds over every query in turn: a slow spell of the machine shows as spread, not as one query's figure.
+    const samples = new Map<string, number[][]>([...QUERIES.map(([name]) => name), LOAD].map((name) => [name, []]))
+    const perRound = Math.max(1, Math.round(opts.iterations / opts.rounds))
+    for (let round = 0; round < opts.rounds; round++) {
+      for (const [name, path] of QUERIES) {
+        const times: number[] = []
+        for (let i = 0; i < perRound; i++) {
+          const t = performance.now()
+          await get(path)
+          times.push(performance.now() - t)
+        }
+        samples.get(name)!.push(times)
+      }
+      const loads: number[] = []
+      for (let i = 0; i < perRound; i++) {
+        const t = performance.now()
+        await Promise.all(load.map(get))
+        loads.push(performance.now() - t)
+      }
+      samples.get(LOAD)!.push(loads)
     }
-    const dashboardLoad = { p50Ms: percentile(loads, 50), p95Ms: percentile(loads, 95), requests: load.length }
-    log(`full dashboard load (${load.length} requests)     p50 ${dashboardLoad.p50Ms} ms  p95 ${dashboardLoad.p95Ms} ms`)
+    const result = (name: string): QueryResult => {
+      const rounds = samples.get(name)!
+      const p50 = spread(rounds.map((r) => percentile(r, 50)))
+      const p95 = spread(rounds.map((r) => percentile(r, 95)))
+      log(`${name.padEnd(34)} p50 ${formatSpread(p50)} ms  p95 ${formatSpread(p95)} ms`)
+      return { name, p50Ms: p50.median, p95Ms: p95.median, p50, p95 }
+    }
+    const queries = QUERIES.map(([name]) => result(name))
+    const dashboardLoad = { ...result(LOAD), requests: load.length }
     server.closeAllConnections()
     server.close()
-    return { days: DAYS, aggregateRows: Number(n), queries, dashboardLoad }
+    return { days: DAYS, aggregateRows: Number(n), queries, dashboardLoad, rounds: opts.rounds }
   } finally {
     await bench.close()
   }
+}
+
+/** pnpm bench:queries: the stats API part of `pnpm bench` alone (bench/results/queries.json). */
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = Date.now()
+  const result = await runQueryBench({ iterations: 30, rounds: 3, pairValues: 20, log: (s) => process.stdout.write(`[${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s] ${s}\n`) })
+  writeFileSync(new URL('./results/queries.json', import.meta.url), `${JSON.stringify({ at: new Date(started).toISOString(), machine: machine(), ...result }, null, 2)}\n`)
 }

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { runIngestBench } from './ingest.ts'
 import { machine } from './lib/machine.ts'
 import { ingestTable, ratio, serverP99 } from './lib/report.ts'
+import { formatSpread } from './lib/spread.ts'
 import { runQueryBench, type QueriesResult } from './queries.ts'
 import { runRollupBench, type RollupResult } from './rollup.ts'
 import { runStallBench } from './stall.ts'
@@ -25,7 +26,7 @@ const soak = full ? (await runIngestBench({ durationS: 120, connections: 64, tar
 log('rollup and purge of a seeded day')
 const rollup = await runRollupBench({ pageviews: full ? 500_000 : 100_000, log })
 log('stats API over 13 months of aggregates')
-const queries = await runQueryBench({ iterations: full ? 50 : 20, pairValues: 20, log })
+const queries = await runQueryBench({ iterations: full ? 60 : 30, rounds: 3, pairValues: 20, log })
 log('stall: ingest while the heaviest stats requests the API allows run in a loop')
 const stall = await runStallBench({ durationS: full ? 20 : 8, log })
 
@@ -93,10 +94,11 @@ function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string 
     '',
     `## Stats API over ${q.days} days of aggregates (${q.aggregateRows} breakdown rows, about 10 million pageviews a month)`,
     '',
+    `Each figure: the median over ${q.rounds} rounds of that round's percentile, and the range it moved in (min–max).`,
+    '',
     '| query | p50 ms | p95 ms |',
     '|---|---|---|',
-    ...q.queries.map((x) => `| ${x.name} | ${x.p50Ms} | ${x.p95Ms} |`),
-    `| full dashboard load (${q.dashboardLoad.requests} requests in parallel) | ${q.dashboardLoad.p50Ms} | ${q.dashboardLoad.p95Ms} |`,
+    ...[...q.queries, q.dashboardLoad].map((x) => `| ${x.name} | ${formatSpread(x.p50)} | ${formatSpread(x.p95)} |`),
     '',
     '## Ingest while the heaviest stats requests run (collector and dashboard as their own processes, one store)',
     '',
