@@ -142,6 +142,9 @@ describe('the packed packages', () => {
   })
 
   it('mount the collector in a plain Express 5 app against `npx quiet-analytics store`, and store what it accepts', async () => {
+    const help = await run('npx', ['--no-install', 'quiet-analytics', '--help'], { cwd: app })
+    expect(help.stdout).toMatch(/^usage: quiet-analytics <command>/)
+    expect(help.stdout).toContain('  store ')
     const dataDir = join(work, 'app-data')
     const store = launch('npx', ['--no-install', 'quiet-analytics', 'store'], app, { DATA_DIR: dataDir, STORE_PORT: '0', LOG_LEVEL: 'warn' })
     await whenPrinted(store, /listening on http/, 'npx quiet-analytics store', 60_000)

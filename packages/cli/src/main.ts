@@ -14,7 +14,7 @@ import { serveRole } from './roles/role-process.ts'
 import { userCommand } from './commands/users.ts'
 import { importCommand } from './commands/import.ts'
 import { spoolCommand } from './commands/spool.ts'
-import { commandHelp, usage, wantsHelp } from './usage.ts'
+import { commandHelp, PROGRAM, usage, wantsHelp } from './usage.ts'
 import { withDemoSite } from './demo-site.ts'
 
 // Everything the product writes (store, spool, accounts) is this user's only: 0700 directories, 0600 files.
@@ -85,7 +85,7 @@ main(process.argv.slice(2)).then(
   },
   (err: Error & { code?: string }) => {
     if (err.code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${err.message}\nsee: qa ${process.argv[2]} --help\n`)
+      process.stderr.write(`${err.message}\nsee: ${PROGRAM} ${process.argv[2]} --help\n`)
       process.exit(2)
     }
     const expected = err instanceof ConfigError || err instanceof MigrationError || err instanceof StoreError || err instanceof LeaseBusyError

@@ -1,3 +1,6 @@
+/** The name the user types: `qa` (`pnpm qa`, from the sources) in the repository, `quiet-analytics` once installed from npm (built). */
+export const PROGRAM = import.meta.url.endsWith('.ts') ? 'qa' : 'quiet-analytics'
+
 /** One command's help: the line of the overview, and what `qa <command> --help` adds. */
 interface CommandHelp {
   usage: string
@@ -9,7 +12,7 @@ interface CommandHelp {
 export const COMMANDS: Record<string, CommandHelp> = {
   start: {
     usage: 'start',
-    summary: 'the store, collector, aggregator, dashboard and demo page, supervised (pnpm start)',
+    summary: 'the store, collector, aggregator, dashboard and demo page, supervised',
     details: `Starts the bundled store on DATA_DIR (or uses CLICKHOUSE_URL), applies migrations, then
 runs the collector, aggregator and dashboard as child processes, restarted if they die.
 It prints the address of each part and the sites it serves. With no site configured
@@ -112,13 +115,13 @@ const EXIT_CODES = 'exit codes: 0 ok, 1 failed (audit violation or error), 2 usa
 /** The overview `qa --help` prints. */
 export function usage(): string {
   const lines = Object.values(COMMANDS).flatMap((c) => (c.usage.length <= 26 ? [`  ${c.usage.padEnd(28)}${c.summary}`] : [`  ${c.usage}`, `${' '.repeat(30)}${c.summary}`]))
-  return ['usage: qa <command> [options]    (qa <command> --help for its options)', ...lines, EXIT_CODES].join('\n')
+  return [`usage: ${PROGRAM} <command> [options]    (${PROGRAM} <command> --help for its options)`, ...lines, EXIT_CODES].join('\n')
 }
 
 /** `qa <command> --help`, or undefined for a command that does not exist. */
 export function commandHelp(command: string): string | undefined {
   const c = COMMANDS[command]
-  return c && `usage: qa ${c.usage}\n  ${c.summary}\n\n${c.details}\n\n${EXIT_CODES}`
+  return c && `usage: ${PROGRAM} ${c.usage}\n  ${c.summary}\n\n${c.details}\n\n${EXIT_CODES}`
 }
 
 export const wantsHelp = (args: readonly string[]): boolean => args.includes('--help') || args.includes('-h')

@@ -3,6 +3,7 @@ import { isIpAddress, systemClock, type Config } from '@quiet-analytics/core'
 import { dashboardUserDdl, dataInventory, formatReport, runAudit } from '@quiet-analytics/aggregator'
 import { clusterDdl, connectStore, readMigrations } from '@quiet-analytics/store'
 import { withStore } from '../store-access.ts'
+import { PROGRAM } from '../usage.ts'
 
 /** qa audit [--json] [--probe-ip ADDR]...: exit 1 naming each failed check. */
 export async function auditCommand(config: Config, args: string[]): Promise<number> {
@@ -10,7 +11,7 @@ export async function auditCommand(config: Config, args: string[]): Promise<numb
   const probes = values['probe-ip'] ?? []
   const bad = probes.filter((p) => !isIpAddress(p))
   if (bad.length > 0) {
-    process.stderr.write('usage: qa audit [--json] [--probe-ip ADDRESS]... (probe addresses must be IPv4 or IPv6)\n')
+    process.stderr.write(`usage: ${PROGRAM} audit [--json] [--probe-ip ADDRESS]... (probe addresses must be IPv4 or IPv6)\n`)
     return 2
   }
   return withStore(config, async (store) => {
@@ -61,6 +62,6 @@ export async function ddlCommand(config: Config, args: string[]): Promise<number
     process.stdout.write(`created ${config.server.dashboardUser}; its password (shown once): ${password}\n`)
     return 0
   }
-  process.stderr.write('usage: qa ddl cluster | qa ddl dashboard-user [--apply]\n')
+  process.stderr.write(`usage: ${PROGRAM} ddl cluster | ${PROGRAM} ddl dashboard-user [--apply]\n`)
   return 2
 }

@@ -4,13 +4,14 @@ import { SingleBar } from 'cli-progress'
 import { minGroupSize, resolveSite, type Config } from '@quiet-analytics/core'
 import { applyImport, planImport, readPlausibleExport } from '@quiet-analytics/aggregator'
 import { withStore } from '../store-access.ts'
+import { PROGRAM } from '../usage.ts'
 
 /** qa import plausible EXPORT.zip --site ID [--dry-run] */
 export async function importCommand(config: Config, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { site: { type: 'string' }, 'dry-run': { type: 'boolean' } }, allowPositionals: true })
   const [source, file] = positionals
   if (source !== 'plausible' || !file || !values.site) {
-    process.stderr.write('usage: qa import plausible EXPORT.zip --site SITE_ID [--dry-run]\n')
+    process.stderr.write(`usage: ${PROGRAM} import plausible EXPORT.zip --site SITE_ID [--dry-run]\n`)
     return 2
   }
   const site = config.sites.map(resolveSite).find((s) => s.id === values.site)

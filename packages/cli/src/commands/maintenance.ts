@@ -4,6 +4,7 @@ import { createLogger, eachDay, systemClock, type Config } from '@quiet-analytic
 import { migrate, SaltStore } from '@quiet-analytics/store'
 import { AGGREGATOR_CONNECTION, Aggregator, OPEN_DAY_BACKOFF, type RollupDecision, type WaitOptions } from '@quiet-analytics/aggregator'
 import { withStore } from '../store-access.ts'
+import { PROGRAM } from '../usage.ts'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 
@@ -38,7 +39,7 @@ export async function rollupCommand(config: Config, args: string[]): Promise<num
   const day = /^\d{4}-\d{2}-\d{2}$/
   const given = [...(values.day ?? []), values.from, values.to].filter((d): d is string => d !== undefined)
   if (given.some((d) => !day.test(d)) || (values.from === undefined) !== (values.to === undefined)) {
-    process.stderr.write('usage: qa rollup [--day YYYY-MM-DD]... [--from YYYY-MM-DD --to YYYY-MM-DD] [--force]\n')
+    process.stderr.write(`usage: ${PROGRAM} rollup [--day YYYY-MM-DD]... [--from YYYY-MM-DD --to YYYY-MM-DD] [--force]\n`)
     return 2
   }
   const days = values.from && values.to ? new Set(eachDay(values.from, values.to)) : values.day ? new Set(values.day) : undefined
@@ -81,7 +82,7 @@ export function whyNothingToRollUp(decisions: readonly RollupDecision[], someDay
   if (unchanged.length) lines.push(`  ${n(unchanged.length)} already rolled up, with no raw hit since (last rollup ${latest(unchanged)})`)
   if (backoff.length) lines.push(`  ${n(backoff.length)} rolled up at ${latest(backoff)}: a big open day waits ${OPEN_DAY_BACKOFF} times its last rollup's duration`)
   if (closed.length) lines.push(`  ${n(closed.length)} closed: rolled up for the last time; hits arriving for a closed day are late (counted at purge, never aggregated)`)
-  if (unchanged.length + backoff.length > 0) lines.push('run qa rollup --force to recompute the open days anyway')
+  if (unchanged.length + backoff.length > 0) lines.push(`run ${PROGRAM} rollup --force to recompute the open days anyway`)
   return lines.join('\n')
 }
 

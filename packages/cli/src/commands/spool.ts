@@ -1,14 +1,14 @@
 import type { Config } from '@quiet-analytics/core'
 import { replayQuarantine } from '@quiet-analytics/collector'
 import { withStore } from '../store-access.ts'
-import { COMMANDS } from '../usage.ts'
+import { COMMANDS, PROGRAM } from '../usage.ts'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 
 /** qa spool replay: tries the quarantined batches again, straight into the store. */
 export async function spoolCommand(config: Config, args: string[]): Promise<number> {
   if (args[0] !== 'replay' || args.length > 1) {
-    process.stderr.write(`usage: qa ${COMMANDS.spool!.usage}\n`)
+    process.stderr.write(`usage: ${PROGRAM} ${COMMANDS.spool!.usage}\n`)
     return 2
   }
   return withStore(config, async (store) => {

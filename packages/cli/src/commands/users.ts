@@ -3,8 +3,9 @@ import type { Config } from '@quiet-analytics/core'
 import { accountsFor, adoptLegacyAccounts, RoleSchema, UsernameSchema, type Role } from '@quiet-analytics/dashboard'
 import { createLogger } from '@quiet-analytics/core'
 import { withStore } from '../store-access.ts'
+import { PROGRAM } from '../usage.ts'
 
-const USAGE = 'usage: qa user add NAME [--role admin|viewer] | reset NAME [--role admin|viewer] | remove NAME | list  (NAME: a-z, 0-9, ".", "_", "-")\n'
+const USAGE = `usage: ${PROGRAM} user add NAME [--role admin|viewer] | reset NAME [--role admin|viewer] | remove NAME | list  (NAME: a-z, 0-9, ".", "_", "-")\n`
 
 const fail = (message: string, code = 1) => {
   process.stderr.write(`${message}\n`)
@@ -40,8 +41,8 @@ export async function userCommand(config: Config, args: string[]): Promise<numbe
       process.stdout.write(`${user} removed: their sessions ended and their API keys no longer work\n`)
       return 0
     }
-    if (verb === 'add' && current) return fail(`${user} exists: qa user reset ${user} gives a new one-time password`)
-    if (verb === 'reset' && !current) return fail(`no user ${user}: qa user add ${user} creates one`)
+    if (verb === 'add' && current) return fail(`${user} exists: ${PROGRAM} user reset ${user} gives a new one-time password`)
+    if (verb === 'reset' && !current) return fail(`no user ${user}: ${PROGRAM} user add ${user} creates one`)
     const next: Role = role?.success ? role.data : (current?.role ?? 'viewer')
     if (next !== 'admin' && (await accounts.isLastAdmin(user))) return fail(`${user} is the last admin and keeps the admin role`)
     const password = await accounts.setUser(user, next)
