@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import autocannon from 'autocannon'
+import type { Spread } from './lib/spread.ts'
 import { loadCorpus } from './lib/corpus.ts'
 import { cpuSeconds, rssMiB } from './lib/process-stats.ts'
 import { buildRequests } from './lib/requests.ts'
@@ -9,7 +10,10 @@ export type Target = (typeof TARGETS)[number]
 
 export interface TargetResult {
   target: Target
+  /** Average over the run (the ratios use it). */
   reqPerSec: number
+  /** The run's per-second samples: median and range. */
+  reqPerSecSpread: Spread
   p50Ms: number
   p99Ms: number
   requests: number
@@ -127,6 +131,7 @@ export async function runIngestBench(opts: {
       const result: TargetResult = {
         target,
         reqPerSec: Math.round(r.requests.average),
+        reqPerSecSpread: { median: r.requests.p50, min: r.requests.min, max: r.requests.max, samples: opts.durationS },
         p50Ms: r.latency.p50,
         p99Ms: r.latency.p99,
         requests: r.requests.total,

@@ -3,13 +3,16 @@ import { openBenchStore } from './lib/bench-store.ts'
 import { Aggregator } from '@quiet-analytics/aggregator'
 import { loadCorpus } from './lib/corpus.ts'
 import { rawDay } from './lib/raw-traffic.ts'
+import { spread, type Spread } from './lib/spread.ts'
 
 export interface RollupResult {
   pageviews: number
   rawRows: number
   scaleOf10M: number
   insertRowsPerSec: number
+  /** Median of the forced rollups of the same day. */
   rollupMs: number
+  rollupMsSpread: Spread
   rollupRowsPerSec: number
   unchangedRerunMs: number
   purgeMs: number
@@ -23,6 +26,8 @@ export interface RollupResult {
 }
 
 const H = 3600_000
+/** Forced rollups of the same day, for a median and its range. */
+const ROLLUP_SAMPLES = 3
 
 /**
  * One site-day of raw traffic at `pageviews`, rolled up twice (k = 1 to see the
@@ -55,9 +60,14 @@ export async function runRollupBench(opts: { pageviews: number; log?: (s: string
     ).json<{ small: string; n: string; small_visits: string; all_visits: string }>()
 
     const aggregator = new Aggregator({ ...base, aggregation: { ...base.aggregation, minGroupSize: k } }, store, createLogger('silent'), clock)
-    const t0 = performance.now()
-    await aggregator.rollup({ force: true })
-    const rollupMs = performance.now() - t0
+    const rollups: number[] = []
+    for (let i = 0; i < ROLLUP_SAMPLES; i++) {
+      const t0 = performance.now()
+      await aggregator.rollup({ force: true })
+      rollups.push(performance.now() - t0)
+    }
+    const rollupMsSpread = spread(rollups)
+    const rollupMs = rollupMsSpread.median
     const t1 = performance.now()
     await aggregator.rollup()
     const unchangedRerunMs = performance.now() - t1
@@ -76,6 +86,7 @@ export async function runRollupBench(opts: { pageviews: number; log?: (s: string
       scaleOf10M: opts.pageviews / 10_000_000,
       insertRowsPerSec: Math.round(rawRows / (insertMs / 1000)),
       rollupMs: Math.round(rollupMs),
+      rollupMsSpread,
       rollupRowsPerSec: Math.round(rawRows / (rollupMs / 1000)),
       unchangedRerunMs: Math.round(unchangedRerunMs),
       purgeMs: Math.round(purgeMs),

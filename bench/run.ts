@@ -88,7 +88,7 @@ function markdown(s: typeof summary, r: RollupResult, q: QueriesResult): string 
     '## Rollup and purge',
     '',
     `- ${r.rawRows} raw rows (${r.pageviews} pageviews, ${(r.scaleOf10M * 100).toFixed(0)}% of a 10-million-pageview day)`,
-    `- full-day rollup: ${r.rollupMs} ms, **${r.rollupRowsPerSec} rows/s** (${s.rollupVsIngest}x the standalone ingest rate); unchanged day: ${r.unchangedRerunMs} ms`,
+    `- full-day rollup: ${formatSpread(r.rollupMsSpread)} ms (median of ${r.rollupMsSpread.samples} forced rollups, min–max), **${r.rollupRowsPerSec} rows/s** at the median (${s.rollupVsIngest}x the standalone ingest rate); unchanged day: ${r.unchangedRerunMs} ms`,
     `- purge of the closed day: ${r.purgeMs} ms for ${r.purgedRows} rows`,
     `- breakdown rows for the day: ${r.breakdownRowsPlain} plain, ${r.breakdownRowsPairs} filter pairs; ${(r.shareOfPlainRowsUnderK * 100).toFixed(1)}% of plain rows were under k = ${r.k} before folding, holding ${(r.shareOfVisitsUnderK * 100).toFixed(2)}% of the visits`,
     '',
