@@ -25,6 +25,8 @@ export interface QueriesResult {
   queries: QueryResult[]
   dashboardLoad: QueryResult & { requests: number }
   rounds: number
+  /** Whether the dashboard kept its answers between requests (the aggregates do not change during the bench). */
+  resultCache: boolean
 }
 
 const DIMS: [string, number][] = [
@@ -88,9 +90,9 @@ export function percentile(xs: number[], p: number): number {
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10
 }
 
-export async function runQueryBench(opts: { iterations: number; rounds: number; pairValues: number; log?: (s: string) => void }): Promise<QueriesResult> {
+export async function runQueryBench(opts: { iterations: number; rounds: number; pairValues: number; resultCache: boolean; log?: (s: string) => void }): Promise<QueriesResult> {
   const log = opts.log ?? (() => {})
-  const bench = await openBenchStore('queries', { sites: [{ id: 'bench', domains: ['bench.example'] }] })
+  const bench = await openBenchStore('queries', { sites: [{ id: 'bench', domains: ['bench.example'] }], dashboard: { resultCache: opts.resultCache } })
   const { config, store } = bench
   try {
     const t0 = performance.now()
@@ -171,15 +173,18 @@ export async function runQueryBench(opts: { iterations: number; rounds: number; 
     const dashboardLoad = { ...result(LOAD), requests: load.length }
     server.closeAllConnections()
     server.close()
-    return { days: DAYS, aggregateRows: Number(n), queries, dashboardLoad, rounds: opts.rounds }
+    return { days: DAYS, aggregateRows: Number(n), queries, dashboardLoad, rounds: opts.rounds, resultCache: opts.resultCache }
   } finally {
     await bench.close()
   }
 }
 
-/** pnpm bench:queries: the stats API part of `pnpm bench` alone (bench/results/queries.json). */
+/** pnpm bench:queries: the stats API part of `pnpm bench` alone, with the answer cache and without (bench/results/queries.json). */
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = Date.now()
-  const result = await runQueryBench({ iterations: 30, rounds: 3, pairValues: 20, log: (s) => process.stdout.write(`[${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s] ${s}\n`) })
-  writeFileSync(new URL('./results/queries.json', import.meta.url), `${JSON.stringify({ at: new Date(started).toISOString(), machine: machine(), ...result }, null, 2)}\n`)
+  const log = (s: string) => process.stdout.write(`[${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s] ${s}\n`)
+  const cached = await runQueryBench({ iterations: 30, rounds: 3, pairValues: 20, resultCache: true, log })
+  log('again with the answer cache off: every request computed by the store')
+  const uncached = await runQueryBench({ iterations: 30, rounds: 3, pairValues: 20, resultCache: false, log })
+  writeFileSync(new URL('./results/queries.json', import.meta.url), `${JSON.stringify({ at: new Date(started).toISOString(), machine: machine(), cached, uncached }, null, 2)}\n`)
 }

@@ -99,7 +99,7 @@ describe('pnpm start', () => {
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!
     const privacy = (await (await fetch(`${dashboardUrl}/api/privacy`, { headers: { cookie } })).json()) as { audit: { passed: boolean; report: string } | null }
     expect(privacy.audit?.passed).toBe(true)
-    expect(privacy.audit?.report).toMatch(/PASS {2}dashboard_grants\s+qa_dashboard: 28 grants, all on aggregates, logs, accounts and funnel definitions/)
+    expect(privacy.audit?.report).toMatch(/PASS {2}dashboard_grants\s+qa_dashboard: 29 grants, all on aggregates, logs, accounts, funnel definitions and the list of parts/)
     // An admin asks for an audit from the privacy page: the supervisor passes it to the aggregator, which runs it.
     const { csrf } = (await login.json()) as { csrf: string }
     const asked = await fetch(`${dashboardUrl}/api/privacy/audit`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } })

@@ -34,7 +34,7 @@ describe('privacy audit', () => {
   it('passes on a clean store after a day of traffic, and records itself', async () => {
     const report = await audit()
     expect(report.failed, formatReport(report)).toEqual([])
-    expect(report.checks.find((c) => c.id === 'dashboard_grants')!.detail).toBe(`qa_dashboard: ${dashboardGrants('qa').length} grants, all on aggregates, logs, accounts and funnel definitions`)
+    expect(report.checks.find((c) => c.id === 'dashboard_grants')!.detail).toBe(`qa_dashboard: ${dashboardGrants('qa').length} grants, all on aggregates, logs, accounts, funnel definitions and the list of parts`)
     expect(formatReport(report)).toMatch(/^Privacy audit .*: PASS/)
     const [logged] = await rows<{ passed: number }>(store, 'SELECT passed FROM audit_log ORDER BY at DESC LIMIT 1')
     expect(logged!.passed).toBe(1)

@@ -47,7 +47,7 @@ describe('dashboard user DDL', () => {
     expect(statements[1]).toBe('REVOKE ON CLUSTER c1 ALL ON *.* FROM qa_dashboard')
     const grants = statements.filter((s) => s.startsWith('GRANT'))
     expect(grants).toHaveLength(dashboardGrants('analytics').length)
-    expect(grants.every((g) => /^GRANT ON CLUSTER c1 (SELECT ON analytics\.(agg_\w+|\w+_log|ingest_drops)|(SELECT|INSERT|OPTIMIZE) ON analytics\.auth_\w+|(SELECT|INSERT) ON analytics\.funnel_defs) TO qa_dashboard$/.test(g))).toBe(true)
+    expect(grants.every((g) => /^GRANT ON CLUSTER c1 (SELECT ON analytics\.(agg_\w+|\w+_log|ingest_drops)|(SELECT|INSERT|OPTIMIZE) ON analytics\.auth_\w+|(SELECT|INSERT) ON analytics\.funnel_defs|SELECT ON system\.parts) TO qa_dashboard$/.test(g))).toBe(true)
     expect(grants.some((g) => /raw_hits|salts|rollup_work/.test(g))).toBe(false)
     expect(statements.at(-1)).toMatch(/^CREATE SETTINGS PROFILE OR REPLACE qa_dashboard_limits ON CLUSTER c1 SETTINGS .*max_execution_time = 10 MAX 10.* TO qa_dashboard$/)
   })

@@ -8,6 +8,7 @@ import { migrateAuthFile } from './auth/legacy-auth-file.ts'
 import { createDashboardApp } from './http/app.ts'
 import { FunnelService } from './stats/funnel-service.ts'
 import { PrivacyService } from './stats/privacy-service.ts'
+import { ResultCache } from './stats/result-cache.ts'
 import { StatsService } from './stats/stats-service.ts'
 
 export interface RunningDashboard {
@@ -39,7 +40,7 @@ export async function adoptLegacyAccounts(config: Config, auth: AccountStores, l
 export function dashboardApp(config: Config, store: Store, auth: AccountStores, logger: Logger, clock: Clock = systemClock, requestAudit?: (by: string) => void): ReturnType<typeof createDashboardApp> {
   return createDashboardApp({
     config,
-    stats: new StatsService(store.client, config.aggregation.filterDimensions),
+    stats: new StatsService(store.client, config.aggregation.filterDimensions, config.dashboard.resultCache && !store.cluster ? new ResultCache(store.client) : undefined),
     funnels: new FunnelService(store.client, config.aggregation.filterDimensions),
     privacy: new PrivacyService(store.client),
     auth,

@@ -7,7 +7,7 @@ import { query, type Check } from './audit-types.ts'
  */
 export const grantsCheck: Check = {
   id: 'dashboard_grants',
-  title: 'dashboard user may only SELECT aggregates and logs, and keep its accounts and funnel definitions',
+  title: 'dashboard user may only SELECT aggregates and logs, keep its accounts and funnel definitions, and list parts (its cache version)',
   async run({ client, store, config }) {
     const user = config.server.dashboardUser
     let grants: { g: string }[]
@@ -19,6 +19,6 @@ export const grantsCheck: Check = {
     if (grants.length === 0) return { status: 'fail', detail: `user ${user} has no grants or does not exist: run the setup DDL (qa ddl dashboard-user)` }
     const allowed = new Set(dashboardGrants(store.database))
     const extra = grants.map((r) => r.g).filter((g) => !allowed.has(g))
-    return extra.length === 0 ? { status: 'pass', detail: `${user}: ${grants.length} grants, all on aggregates, logs, accounts and funnel definitions` } : { status: 'fail', detail: `${user} has grants beyond aggregates, logs, accounts and funnel definitions: ${extra.join(', ')}` }
+    return extra.length === 0 ? { status: 'pass', detail: `${user}: ${grants.length} grants, all on aggregates, logs, accounts, funnel definitions and the list of parts` } : { status: 'fail', detail: `${user} has grants beyond aggregates, logs, accounts, funnel definitions and the list of parts: ${extra.join(', ')}` }
   },
 }

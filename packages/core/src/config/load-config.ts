@@ -51,6 +51,7 @@ export const ENV_KEYS: Record<string, { path: string[]; parse: Parse }> = {
   SESSION_HOURS: { path: ['dashboard', 'sessionHours'], parse: int },
   SESSION_MAX_HOURS: { path: ['dashboard', 'sessionMaxHours'], parse: int },
   LOGIN_ATTEMPTS: { path: ['dashboard', 'loginAttempts'], parse: int },
+  DASHBOARD_RESULT_CACHE: { path: ['dashboard', 'resultCache'], parse: bool },
   DASHBOARD_DB_PASSWORD: { path: ['dashboard', 'dbPassword'], parse: text },
   DEMO_PORT: { path: ['demo', 'port'], parse: int },
   METRICS_TOKEN: { path: ['metricsToken'], parse: text },

@@ -168,6 +168,8 @@ export const ConfigSchema = z.strictObject({
       sessionMaxHours: z.number().int().min(1).max(720).default(168),
       /** Failed logins allowed per client network in 15 minutes. */
       loginAttempts: z.number().int().min(1).max(1000).default(10),
+      /** Keep stats answers until the aggregates change (never in cluster mode, whose parts are on other nodes). */
+      resultCache: z.boolean().default(true),
       /** Server mode: the password of server.dashboardUser (the bundled store generates its own). */
       dbPassword: z.string().optional(),
     })

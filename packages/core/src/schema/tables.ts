@@ -30,6 +30,8 @@ export function dashboardGrants(database: string): string[] {
     ...DASHBOARD_TABLES.map((t) => `SELECT ${database}.${t}`),
     ...ACCOUNT_TABLES.flatMap((t) => ['SELECT', 'INSERT', 'OPTIMIZE'].map((a) => `${a} ${database}.${t}`)),
     ...['SELECT', 'INSERT'].map((a) => `${a} ${database}.${FUNNEL_DEFS_TABLE}`),
+    // The aggregates' parts (names and counts, of the tables it may read): the version its answer cache is keyed by.
+    'SELECT system.parts',
   ]
 }
 

@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '@quiet-analytics/store'
 import { parseFilter, RANGE_LIMITS, type StatsParams } from './params.ts'
 import { periodRange, previousRange, wholeMonths, type DayRange } from './range.ts'
 import type { DashboardDimension } from './vocabulary.ts'
+import type { ResultCache } from './result-cache.ts'
 
 export type Totals = Record<Metric, number>
 
@@ -93,9 +94,14 @@ export class StatsService {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly filterDimensions: readonly string[],
+    private readonly cache?: ResultCache,
   ) {}
 
-  private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
+  private rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
+    return this.cache ? this.cache.rows(query, params, () => this.fetch<T>(query, params)) : this.fetch<T>(query, params)
+  }
+
+  private async fetch<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
     try {
       // Metric aliases reuse the column names (visits AS visits); columns must win inside expressions.
       return await (await this.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { prefer_column_name_to_alias: 1 } })).json<T>()
