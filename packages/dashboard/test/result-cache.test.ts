@@ -80,5 +80,7 @@ describe("the stats answers' cache", () => {
     expect(readsOnlyCachedTables("SELECT day, reason, sum(events) FROM ingest_drops WHERE site_id = 'a' GROUP BY day, reason")).toBe(false)
     expect(readsOnlyCachedTables('SELECT v FROM agg_totals_daily UNION ALL SELECT at FROM rollup_log')).toBe(false)
     expect(readsOnlyCachedTables('SELECT 1')).toBe(false)
+    // Rewritten at every tick and asked for the last five minutes of the clock: never the same question twice.
+    expect(readsOnlyCachedTables('SELECT argMax(visitors_5m, minute) AS v FROM agg_realtime FINAL WHERE site_id = {site:String}')).toBe(false)
   })
 })

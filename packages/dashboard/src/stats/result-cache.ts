@@ -1,8 +1,12 @@
 import { DAILY_AGGREGATE_TABLES, MONTHLY_AGGREGATE_TABLES } from '@quiet-analytics/core'
 import type { ClickHouseClient } from '@quiet-analytics/store'
 
-/** The tables a cached answer may be read from: the aggregates, which change only when the aggregator writes them. */
-export const CACHED_TABLES: readonly string[] = [...DAILY_AGGREGATE_TABLES, ...MONTHLY_AGGREGATE_TABLES, 'agg_realtime']
+/**
+ * The tables a cached answer may be read from: the aggregates, which change only when the
+ * aggregator writes them. Not agg_realtime: it is rewritten at every tick and read for the
+ * last five minutes of the clock, so its answers would never be asked for twice.
+ */
+export const CACHED_TABLES: readonly string[] = [...DAILY_AGGREGATE_TABLES, ...MONTHLY_AGGREGATE_TABLES]
 
 /**
  * The aggregates' version: the set of their active parts. Parts never change; every
@@ -46,8 +50,10 @@ export class ResultCache {
 
   constructor(
     private readonly client: ClickHouseClient,
-    /** Rows kept in all (the largest answers are CSV exports of a thousand rows). */
+    /** Rows kept in all (the largest answers are CSV exports of a thousand rows)... */
     private readonly maxRows = 200_000,
+    /** ...and answers. */
+    private readonly maxAnswers = 5_000,
   ) {}
 
   private currentVersion(): Promise<string> {
@@ -88,7 +94,7 @@ export class ResultCache {
     this.answers.set(key, Object.freeze([...answer]))
     this.keptRows += answer.length
     for (const [oldest, rows] of this.answers) {
-      if (this.keptRows <= this.maxRows) break
+      if (this.keptRows <= this.maxRows && this.answers.size <= this.maxAnswers) break
       this.answers.delete(oldest)
       this.keptRows -= rows.length
     }
