@@ -58,8 +58,10 @@ const summary = {
   stall,
 }
 
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
+mkdirSync(new URL('./results/runs/', import.meta.url), { recursive: true })
 writeFileSync(new URL(`./results/${name}.json`, import.meta.url), `${JSON.stringify(summary, null, 2)}\n`)
+// Every run is kept: `pnpm bench:summary` gives the median of the latest three.
+writeFileSync(new URL(`./results/runs/${name}-${summary.at.replace(/[:.]/g, '-')}.json`, import.meta.url), `${JSON.stringify(summary)}\n`)
 writeFileSync(new URL(`./results/${name}.md`, import.meta.url), markdown(summary, rollup, queries))
 log(`standalone / bare node:http  ${summary.ratios.standaloneVsBareNode}`)
 log(`mounted / bare Express       ${summary.ratios.mountedVsBareExpress}`)
