@@ -12,7 +12,7 @@ import type { ClickHouseClient, Store } from '@quiet-analytics/store'
 import { openBenchStore } from './lib/bench-store.ts'
 import { loadCorpus } from './lib/corpus.ts'
 import { rawDay } from './lib/raw-traffic.ts'
-import { formatSpread, spread } from './lib/spread.ts'
+import { formatSpread, spread, timeRuns } from './lib/spread.ts'
 
 const H = 3600_000
 const { values } = parseArgs({ options: { pageviews: { type: 'string', default: '100000' }, runs: { type: 'string', default: '5' } } })
@@ -72,13 +72,7 @@ try {
   const aggregator = new Aggregator({ ...bench.config, aggregation: { ...bench.config.aggregation, minGroupSize: 5 } }, timed(bench.store, statements), createLogger('silent'), clock)
   await aggregator.rollup({ force: true })
   statements.clear()
-  const totals: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now()
-    await aggregator.rollup({ force: true })
-    totals.push(performance.now() - t)
-  }
-  const rollup = spread(totals)
+  const rollup = await timeRuns(runs, () => aggregator.rollup({ force: true }))
   const rows = [...statements]
     .map(([kind, ms]) => ({ kind, perRollup: ms.length / runs, msPerRollup: ms.reduce((s, x) => s + x, 0) / runs, each: spread(ms) }))
     .sort((a, b) => b.msPerRollup - a.msPerRollup)

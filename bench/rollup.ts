@@ -3,7 +3,7 @@ import { openBenchStore } from './lib/bench-store.ts'
 import { Aggregator } from '@quiet-analytics/aggregator'
 import { loadCorpus } from './lib/corpus.ts'
 import { rawDay } from './lib/raw-traffic.ts'
-import { spread, type Spread } from './lib/spread.ts'
+import { timeRuns, type Spread } from './lib/spread.ts'
 
 export interface RollupResult {
   pageviews: number
@@ -60,13 +60,7 @@ export async function runRollupBench(opts: { pageviews: number; log?: (s: string
     ).json<{ small: string; n: string; small_visits: string; all_visits: string }>()
 
     const aggregator = new Aggregator({ ...base, aggregation: { ...base.aggregation, minGroupSize: k } }, store, createLogger('silent'), clock)
-    const rollups: number[] = []
-    for (let i = 0; i < ROLLUP_SAMPLES; i++) {
-      const t0 = performance.now()
-      await aggregator.rollup({ force: true })
-      rollups.push(performance.now() - t0)
-    }
-    const rollupMsSpread = spread(rollups)
+    const rollupMsSpread = await timeRuns(ROLLUP_SAMPLES, () => aggregator.rollup({ force: true }))
     const rollupMs = rollupMsSpread.median
     const t1 = performance.now()
     await aggregator.rollup()

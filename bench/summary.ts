@@ -23,7 +23,7 @@ const dir = new URL('./results/runs/', import.meta.url)
 const files = readdirSync(dir).filter((f) => f.startsWith(`${values.name}-`) && f.endsWith('.json')).sort().slice(-Number(values.runs))
 if (files.length === 0) throw new Error(`no ${values.name} run in bench/results/runs: run pnpm bench first`)
 const runs = files.map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Run)
-const across = (pick: (r: Run) => number) => formatSpread(spread(runs.map(pick)))
+const across = (pick: (r: Run) => number, digits = 1) => formatSpread(spread(runs.map(pick), digits))
 const target = (r: Run, t: string) => r.ingest.find((x) => x.target === t)!
 
 const lines = [
@@ -37,8 +37,8 @@ const lines = [
   '',
   '| ratio | median (min–max) |',
   '|---|---|',
-  ...Object.keys(runs[0]!.ratios).map((k) => `| ${k} | ${across((r) => r.ratios[k]!)} |`),
-  `| rollup rows/s / standalone ingest req/s | ${across((r) => r.rollupVsIngest)} |`,
+  ...Object.keys(runs[0]!.ratios).map((k) => `| ${k} | ${across((r) => r.ratios[k]!, 3)} |`),
+  `| rollup rows/s / standalone ingest req/s | ${across((r) => r.rollupVsIngest, 2)} |`,
   '',
   `Rollup of the seeded day: ${across((r) => r.rollup.rollupMs)} ms, ${across((r) => r.rollup.rollupRowsPerSec)} rows/s.`,
   `Ingest beside the heaviest stats requests: ${across((r) => r.stall.loaded.reqPerSec)} req/s, p99 ${across((r) => r.stall.loaded.p99Ms)} ms (quiet: ${across((r) => r.stall.quiet.reqPerSec)} req/s).`,

@@ -6,9 +6,9 @@ export interface Spread {
   samples: number
 }
 
-const round = (x: number) => Math.round(x * 10) / 10
-
-export function spread(xs: readonly number[]): Spread {
+/** Milliseconds and rates to a tenth; ratios need `digits` = 3. */
+export function spread(xs: readonly number[], digits = 1): Spread {
+  const round = (x: number) => Number(x.toFixed(digits))
   const s = [...xs].sort((a, b) => a - b)
   const mid = s.length >> 1
   const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
@@ -17,3 +17,14 @@ export function spread(xs: readonly number[]): Spread {
 
 /** "median (min–max)", as the reports print it. */
 export const formatSpread = (s: Spread): string => `${s.median} (${s.min}–${s.max})`
+
+/** Runs `work` n times in a row and returns its spread in milliseconds. */
+export async function timeRuns(n: number, work: () => Promise<unknown>): Promise<Spread> {
+  const ms: number[] = []
+  for (let i = 0; i < n; i++) {
+    const t = performance.now()
+    await work()
+    ms.push(performance.now() - t)
+  }
+  return spread(ms)
+}
