@@ -25,7 +25,7 @@ export interface TargetResult {
   /** RSS every 10 s of the measured run. */
   rssSeriesMiB: number[]
   /**
-   * CPU per request over the measured run: every process serving (collectors and store),
+   * CPU per request from the start of the measured run until its events are stored: every process serving (collectors and store),
    * the collectors' event-loop threads, the store process alone, and the load generator.
    */
   cpuUsPerRequest: { server: number; eventLoop: number; store: number; loadGenerator: number }
@@ -43,14 +43,23 @@ interface Started {
   collectorPids: number[]
   storePid?: number
   final: Promise<Record<string, unknown>>
+  /** Resolves once the server has printed this line. */
+  printed(line: string): Promise<void>
 }
 
-function startTarget(target: Target, cpu?: number): Promise<Started> {
+export function startTarget(target: Target, cpu?: number, env?: NodeJS.ProcessEnv): Promise<Started> {
   const command = [process.execPath, '--import', 'tsx', 'bench/lib/target-server.ts', target]
   // Pinned, the server (its engine threads included) has one core and the load generator the other.
   const [file, ...args] = cpu === undefined ? command : ['taskset', '-c', String(cpu), ...command]
-  const child = spawn(file!, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(file!, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } })
   let out = ''
+  const printed = (line: string) =>
+    new Promise<void>((resolve) => {
+      const seen = () => out.includes(`${line}\n`)
+      if (seen()) return resolve()
+      const check = () => seen() && (child.stdout!.off('data', check), resolve())
+      child.stdout!.on('data', check)
+    })
   let resolveFinal: (v: Record<string, unknown>) => void
   const final = new Promise<Record<string, unknown>>((r) => (resolveFinal = r))
   return new Promise((resolve, reject) => {
@@ -59,7 +68,7 @@ function startTarget(target: Target, cpu?: number): Promise<Started> {
       const ready = /ready (\d+)(?: store=(\d+))?(?: workers=([\d,]+))?/.exec(out)
       if (ready) {
         const workers = ready[3]?.split(',').map(Number)
-        resolve({ child, port: Number(ready[1]), collectorPids: workers ?? [child.pid!], ...(ready[2] ? { storePid: Number(ready[2]) } : {}), final })
+        resolve({ child, port: Number(ready[1]), collectorPids: workers ?? [child.pid!], ...(ready[2] ? { storePid: Number(ready[2]) } : {}), final, printed })
       }
       const fin = /final (.*)\n/.exec(out)
       if (fin) resolveFinal(JSON.parse(fin[1]!) as Record<string, unknown>)
@@ -78,6 +87,22 @@ export function load(port: number, durationS: number, connections: number, reque
     duration: durationS,
     requests: requests.map((r) => ({ method: 'POST', path: '/api/event', headers: r.headers, body: r.body })),
   })
+}
+
+/**
+ * Resolves once the collector holds no row that is not yet stored (its /ready says 0
+ * buffered), so CPU read then covers the inserts of every event the run sent: under
+ * load the store, at a lower priority on a shared core, stores them later. Baselines
+ * have no /ready and store nothing.
+ */
+export async function drained(port: number): Promise<void> {
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    const res = await fetch(`http://127.0.0.1:${port}/ready`).catch(() => undefined)
+    if (!res || res.status === 404) return
+    const body = (await res.json()) as { buffered?: number }
+    if (body.buffered === 0) return
+  }
+  throw new Error('the collector did not store its buffered rows within 120 s')
 }
 
 /** Runs each target in its own process under the same load, one after another. */
@@ -112,6 +137,8 @@ export async function runIngestBench(opts: {
     }
     try {
       await load(port, 2, opts.connections, requests)
+      // The warm-up's inserts are not the measured run's.
+      await drained(port)
       const rssStart = rssAll()
       let rssMax = rssStart
       const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssAll())), 500)
@@ -121,6 +148,7 @@ export async function runIngestBench(opts: {
       const ownBefore = process.cpuUsage()
       const r = await load(port, opts.durationS, opts.connections, requests)
       const own = process.cpuUsage(ownBefore)
+      await drained(port)
       const cpuAfter = cpu()
       clearInterval(sampler)
       clearInterval(series)

@@ -10,7 +10,6 @@ export interface PageInfo {
   utm_content: string
 }
 
-const UTM_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const
 const MAX_PATH = 2048
 
 /**
@@ -27,11 +26,13 @@ export function parsePageUrl(raw: string, allowlist: ReadonlySet<string>, hashRo
     return null
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
-  const q = url.searchParams
-  const utm = Object.fromEntries(UTM_KEYS.map((k) => [k, scrubText((q.get(k) ?? '').trim()).slice(0, 200)])) as Record<(typeof UTM_KEYS)[number], string>
-  if (!utm.utm_source) utm.utm_source = scrubText((q.get('ref') ?? q.get('source') ?? '').trim()).slice(0, 200)
+  // Most page URLs carry no query: no search parameters to build then.
+  const q = url.search.length > 1 ? url.searchParams : undefined
+  const tag = (k: string) => scrubText((q?.get(k) ?? '').trim()).slice(0, 200)
+  const utm = { utm_source: tag('utm_source'), utm_medium: tag('utm_medium'), utm_campaign: tag('utm_campaign'), utm_term: tag('utm_term'), utm_content: tag('utm_content') }
+  if (!utm.utm_source && q) utm.utm_source = scrubText((q.get('ref') ?? q.get('source') ?? '').trim()).slice(0, 200)
   const kept = new URLSearchParams()
-  for (const [k, v] of q) if (allowlist.has(k)) kept.append(k, v)
+  if (q) for (const [k, v] of q) if (allowlist.has(k)) kept.append(k, v)
   let path = url.pathname.replace(/\/{2,}/g, '/')
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
   const query = kept.toString()

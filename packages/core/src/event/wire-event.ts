@@ -58,7 +58,7 @@ export const WireEventSchema = z.strictObject({
   $: z.unknown().optional(),
 })
 
-const LONG_NAMES: Record<string, string> = {
+const LONG_NAMES: ReadonlyMap<string, string> = new Map(Object.entries({
   name: 'n',
   url: 'u',
   domain: 'd',
@@ -72,16 +72,21 @@ const LONG_NAMES: Record<string, string> = {
   scroll_depth: 'sd',
   interactive: 'i',
   revenue: '$',
-}
+}))
 
 /** Every field name the wire format accepts, short and long: compatibility tests check what real clients send against it. */
-export const WIRE_FIELDS: ReadonlySet<string> = new Set([...Object.keys(WireEventSchema.shape), ...Object.keys(LONG_NAMES)])
+export const WIRE_FIELDS: ReadonlySet<string> = new Set([...Object.keys(WireEventSchema.shape), ...LONG_NAMES.keys()])
+
+const isLongName = (k: string) => LONG_NAMES.has(k)
 
 /** Maps long field names to the short ones before validation. */
 export function normaliseWireKeys(body: unknown): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body
+  const keys = Object.keys(body)
+  // The tracker sends short names: the event is then validated as it came, with no copy.
+  if (!keys.some(isLongName)) return body
   const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(body)) out[LONG_NAMES[k] ?? k] = v
+  for (const k of keys) out[LONG_NAMES.get(k) ?? k] = (body as Record<string, unknown>)[k]
   return out
 }
 
