@@ -29,6 +29,7 @@ describe('parsePageUrl', () => {
   it('keeps the fragment only in hash-routing mode', () => {
     expect(parsePageUrl('https://x.example/#/settings', none, true)!.path).toBe('/#/settings')
     expect(parsePageUrl('https://x.example/#/settings', none)!.path).toBe('/')
+    expect(parsePageUrl('https://x.example/pricing/', none)).toEqual({ hostname: 'x.example', path: '/pricing', utm_source: '', utm_medium: '', utm_campaign: '', utm_term: '', utm_content: '' })
   })
   it('masks IP addresses in host, path and campaign tags', () => {
     const p = parsePageUrl('http://203.0.113.77/users/198.51.100.7?utm_source=10.0.0.1', none)!
