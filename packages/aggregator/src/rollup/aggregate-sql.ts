@@ -3,10 +3,16 @@ import { DIMENSIONS, EVENT_KINDS, HIT_SQL, OTHER, VISIT_DIMENSION_NAMES, type Di
 const WORK = 'rollup_work WHERE site_id = {site:String} AND day = {day:Date}'
 const THIS_DAY = 'site_id = {site:String} AND day = {day:Date}'
 
+/**
+ * One number per visit, exact (a 64-bit visitor and a 32-bit visit number side by side):
+ * counting distinct numbers is far cheaper than counting distinct pairs, which are hashed.
+ */
+const VISIT_KEY = 'bitOr(bitShiftLeft(toUInt128(visitor_id), 32), visit_no)'
+
 /** The metrics every aggregate row carries, over rollup_work rows. */
 const METRICS = `
   uniqExact(visitor_id) AS visitors,
-  uniqExact(visitor_id, visit_no) AS visits,
+  uniqExact(${VISIT_KEY}) AS visits,
   ${HIT_SQL.pageviews} AS pageviews,
   countIf(first_in_visit = 1 AND v_bounce = 1) AS bounces,
   sumIf(v_duration_s, first_in_visit = 1) AS duration_s,
@@ -33,10 +39,6 @@ function tupleList(names: readonly Dimension[]): string {
   return names.map((n) => `tuple('${n}', ${DIMENSIONS[n].sql})`).join(', ')
 }
 
-function filterTuples(filterDimensions: readonly VisitDimension[]): string {
-  return ["tuple('', '')", ...filterDimensions.map((f) => `tuple('${f}', ${DIMENSIONS[f].sql})`)].join(', ')
-}
-
 /**
  * Filter values with fewer than k visitors: they are folded into (other) before the
  * pairs are counted, so a pair row never names a value too small to show.
@@ -52,47 +54,62 @@ GROUP BY dim, val
 HAVING uniqExact(visitor_id) < {k:UInt32}`
 }
 
+/** Visit dimensions by number (1-based) in the breakdown's keys; 0 is no filter, PAGE_DIM the page. */
+const PAGE_DIM = 255
+const visitDimNumber = (d: VisitDimension) => VISIT_DIMENSION_NAMES.indexOf(d) + 1
+const VISIT_DIM_NAMES_SQL = `[${VISIT_DIMENSION_NAMES.map((n) => `'${n}'`).join(', ')}]`
+const dimNameSql = (n: string) => `multiIf(${n} = 0, '', ${n} = ${PAGE_DIM}, 'page', ${VISIT_DIM_NAMES_SQL}[${n}])`
+
 /**
  * Every dimension, plain (filter_dimension = '') and paired with each filter
  * dimension, in one pass: visit dimensions over one row per visit, pages over their
  * hits. Groups keep their exact visitor sets (uniqExactState) so that rows under k
  * fold into an (other) row whose visitors are still exact. No stored row describes a
  * group smaller than k except (other) itself, which names no value.
+ *
+ * Groups are keyed by numbers, not text: dimensions by their number, values by a
+ * 128-bit hash computed once per visit (a 64-bit one for filter values, a few per
+ * dimension), so that both GROUP BYs hash fixed-size keys; the text of each value is
+ * carried beside its key.
  */
 export function breakdownSql(filterDimensions: readonly VisitDimension[]): string {
-  const visitDims = tupleList(VISIT_DIMENSION_NAMES)
-  const filters = filterTuples(filterDimensions)
+  const visitDims = VISIT_DIMENSION_NAMES.map((n) => `tuple(toUInt8(${visitDimNumber(n)}), ${DIMENSIONS[n].sql})`).join(', ')
+  const filters = ["tuple(toUInt8(0), '')", ...filterDimensions.map((f) => `tuple(toUInt8(${visitDimNumber(f)}), ${DIMENSIONS[f].sql})`)].join(', ')
   // Small filter values arrive as "dimension=value" keys; dimension names contain no "=".
-  const fv = "if(concat(f.1, '=', f.2) IN {small_filters:Array(String)}, '" + OTHER + "', f.2)"
+  const fv = `if(concat(${dimNameSql('f.1')}, '=', f.2) IN {small_filters:Array(String)}, '${OTHER}', f.2)`
+  const hash128 = (x: string) => `reinterpretAsUInt128(sipHash128(${x}))`
   return `
 INSERT INTO agg_breakdown_daily_staging
   (site_id, day, filter_dimension, filter_value, dimension, value, visitors, visits, pageviews, bounces, duration_s, events, engagement_ms, engagements)
-SELECT {site:String}, {day:Date}, fdim, fv, dim, if(finalizeAggregation(st) < {k:UInt32}, '${OTHER}', val) AS v,
+SELECT {site:String}, {day:Date}, ${dimNameSql('fi')}, any(fv), ${dimNameSql('di')}, any(if(small, '${OTHER}', val)),
   uniqExactMerge(st), sum(visits), sum(pageviews), sum(bounces), sum(duration_s), sum(events), sum(engagement_ms), sum(engagements)
 FROM (
-  SELECT fdim, fv, d.1 AS dim, d.2 AS val, uniqExactState(visitor_id) AS st,
+  SELECT fi, fh, d.1 AS di, d.3 AS vh, any(fvt) AS fv, any(d.2) AS val, uniqExactState(visitor_id) AS st,
     count() AS visits, sum(v_pageviews) AS pageviews, sum(v_bounce) AS bounces, sum(v_duration_s) AS duration_s,
     sum(v_events) AS events, sum(v_engagement_ms) AS engagement_ms, sum(v_engagements) AS engagements
   FROM (
     -- The filter value is decided once per visit and filter, not once per dimension too.
-    SELECT visitor_id, v_pageviews, v_bounce, v_duration_s, v_events, v_engagement_ms, v_engagements, dims, f.1 AS fdim, ${fv} AS fv
-    FROM (SELECT *, [${visitDims}] AS dims FROM rollup_work WHERE ${THIS_DAY} AND first_in_visit = 1)
+    SELECT visitor_id, v_pageviews, v_bounce, v_duration_s, v_events, v_engagement_ms, v_engagements, dims, f.1 AS fi, ${fv} AS fvt, cityHash64(fvt) AS fh
+    FROM (
+      SELECT *, arrayMap(t -> tuple(t.1, t.2, ${hash128('t.2')}), [${visitDims}]) AS dims
+      FROM rollup_work WHERE ${THIS_DAY} AND first_in_visit = 1
+    )
     ARRAY JOIN [${filters}] AS f
   )
   ARRAY JOIN dims AS d
-  WHERE fdim != d.1
-  GROUP BY fdim, fv, dim, val
+  WHERE fi != d.1
+  GROUP BY fi, fh, di, vh
   UNION ALL
-  SELECT f.1 AS fdim, ${fv} AS fv, 'page' AS dim, ${DIMENSIONS.page.sql} AS val, uniqExactState(visitor_id) AS st,
-    uniqExact(visitor_id, visit_no) AS visits, ${HIT_SQL.pageviews} AS pageviews,
+  SELECT f.1 AS fi, cityHash64(${fv}) AS fh, toUInt8(${PAGE_DIM}) AS di, ${hash128(DIMENSIONS.page.sql)} AS vh, any(${fv}) AS fv, any(${DIMENSIONS.page.sql}) AS val,
+    uniqExactState(visitor_id) AS st, uniqExact(${VISIT_KEY}) AS visits, ${HIT_SQL.pageviews} AS pageviews,
     countIf(first_in_visit = 1 AND v_bounce = 1) AS bounces, sumIf(v_duration_s, first_in_visit = 1) AS duration_s, 0 AS events,
     ${HIT_SQL.engagementMs} AS engagement_ms, ${HIT_SQL.engagements} AS engagements
   FROM rollup_work
   ARRAY JOIN [${filters}] AS f
   WHERE ${THIS_DAY} AND name IN ('pageview', 'engagement')
-  GROUP BY fdim, fv, dim, val
+  GROUP BY fi, fh, vh
 )
-GROUP BY fdim, fv, dim, v`
+GROUP BY fi, fh, di, finalizeAggregation(st) < {k:UInt32} AS small, if(small, 0, vh)`
 }
 
 /**
