@@ -66,12 +66,13 @@ const lines = Array.from({ length: ROWS }, (_, i) => {
 const batchesOf = (size: number) => Array.from({ length: Math.ceil(ROWS / size) }, (_, b) => lines.slice(b * size, (b + 1) * size).join('\n'))
 
 /** As the collector inserts (JSONCompactEachRow, a deduplication token), in batches of several sizes, and with one setting changed. */
-const VARIANTS: { name: string; batchRows: number; settings: Record<string, string | number> }[] = [
+const VARIANTS: { name: string; batchRows: number; settings: Record<string, string | number>; noMerges?: true }[] = [
   { name: '1,000-row batches', batchRows: 1000, settings: {} },
   { name: '5,000-row batches (the default batchMaxRows)', batchRows: 5000, settings: {} },
   { name: '20,000-row batches', batchRows: 20_000, settings: {} },
   { name: '5,000-row batches without parallel parsing', batchRows: 5000, settings: { input_format_parallel_parsing: 0 } },
   { name: '5,000-row batches without a deduplication token', batchRows: 5000, settings: { insert_deduplication_token: '' } },
+  { name: '5,000-row batches, merges stopped', batchRows: 5000, settings: {}, noMerges: true },
 ]
 
 const activeMerges = () =>
@@ -93,6 +94,7 @@ try {
     for (const v of VARIANTS) {
       // Each variant starts from an empty table: no part or merge of another is charged to it.
       await store.client.command({ query: 'TRUNCATE TABLE raw_hits' })
+      await store.client.command({ query: `SYSTEM ${v.noMerges ? 'STOP' : 'START'} MERGES raw_hits` })
       await settled()
       const t0 = performance.now()
       const before = cpuSeconds(engine.enginePid).process
