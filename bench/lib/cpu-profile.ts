@@ -38,6 +38,12 @@ const AREAS: [RegExp, string][] = [
 
 const OURS = /\/(packages|node_modules|bench)\//
 
+type CallFrame = ProfileNode['callFrame']
+
+/** "function (package path:line)", or "(native)" for V8's and Node's own. */
+const frameName = (f: CallFrame): string =>
+  `${f.functionName || '(anonymous)'} (${f.url.replace(/^.*\/(node_modules\/|packages\/)/, '$1') || 'native'}${f.url ? `:${f.lineNumber + 1}` : ''})`
+
 export interface AreaBreakdown {
   /** Sampled milliseconds per area, GC and idle included. */
   ms: Record<string, number>
@@ -79,8 +85,7 @@ export function breakdown(profile: CpuProfile, top = 25): AreaBreakdown {
   })
   const selfByFn = new Map<string, number>()
   for (const [id, t] of self) {
-    const f = byId.get(id)!.callFrame
-    const name = `${f.functionName || '(anonymous)'} (${f.url.replace(/^.*\/(node_modules\/|packages\/)/, '$1') || 'native'}${f.url ? `:${f.lineNumber + 1}` : ''})`
+    const name = frameName(byId.get(id)!.callFrame)
     selfByFn.set(name, (selfByFn.get(name) ?? 0) + t)
   }
   const topSelf = [...selfByFn].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, t]) => ({ fn, ms: t }))
@@ -88,7 +93,7 @@ export function breakdown(profile: CpuProfile, top = 25): AreaBreakdown {
 }
 
 interface HeapNode {
-  callFrame: { functionName: string; url: string; lineNumber: number }
+  callFrame: CallFrame
   selfSize: number
   children: HeapNode[]
 }
@@ -97,8 +102,7 @@ interface HeapNode {
 export function allocations(head: HeapNode, top = 15): { fn: string; bytes: number }[] {
   const byFn = new Map<string, number>()
   const walk = (n: HeapNode) => {
-    const f = n.callFrame
-    const name = `${f.functionName || '(anonymous)'} (${f.url.replace(/^.*\/(node_modules\/|packages\/)/, '$1') || 'native'}${f.url ? `:${f.lineNumber + 1}` : ''})`
+    const name = frameName(n.callFrame)
     if (n.selfSize > 0) byFn.set(name, (byFn.get(name) ?? 0) + n.selfSize)
     n.children.forEach(walk)
   }

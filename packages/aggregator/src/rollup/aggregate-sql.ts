@@ -74,9 +74,10 @@ const dimNameSql = (n: string) => `multiIf(${n} = 0, '', ${n} = ${PAGE_DIM}, 'pa
  */
 export function breakdownSql(filterDimensions: readonly VisitDimension[]): string {
   const visitDims = VISIT_DIMENSION_NAMES.map((n) => `tuple(toUInt8(${visitDimNumber(n)}), ${DIMENSIONS[n].sql})`).join(', ')
-  const filters = ["tuple(toUInt8(0), '')", ...filterDimensions.map((f) => `tuple(toUInt8(${visitDimNumber(f)}), ${DIMENSIONS[f].sql})`)].join(', ')
+  // A filter carries its name too, for the small-value test below.
+  const filters = ["tuple(toUInt8(0), '', '')", ...filterDimensions.map((f) => `tuple(toUInt8(${visitDimNumber(f)}), '${f}', ${DIMENSIONS[f].sql})`)].join(', ')
   // Small filter values arrive as "dimension=value" keys; dimension names contain no "=".
-  const fv = `if(concat(${dimNameSql('f.1')}, '=', f.2) IN {small_filters:Array(String)}, '${OTHER}', f.2)`
+  const fv = `if(concat(f.2, '=', f.3) IN {small_filters:Array(String)}, '${OTHER}', f.3)`
   const hash128 = (x: string) => `reinterpretAsUInt128(sipHash128(${x}))`
   return `
 INSERT INTO agg_breakdown_daily_staging

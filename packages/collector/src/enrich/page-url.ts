@@ -30,7 +30,7 @@ export function parsePageUrl(raw: string, allowlist: ReadonlySet<string>, hashRo
   const q = url.search.length > 1 ? url.searchParams : undefined
   const tag = (k: string) => scrubText((q?.get(k) ?? '').trim()).slice(0, 200)
   const utm = { utm_source: tag('utm_source'), utm_medium: tag('utm_medium'), utm_campaign: tag('utm_campaign'), utm_term: tag('utm_term'), utm_content: tag('utm_content') }
-  if (!utm.utm_source && q) utm.utm_source = scrubText((q.get('ref') ?? q.get('source') ?? '').trim()).slice(0, 200)
+  if (!utm.utm_source && q) utm.utm_source = tag(q.has('ref') ? 'ref' : 'source')
   const kept = new URLSearchParams()
   if (q) for (const [k, v] of q) if (allowlist.has(k)) kept.append(k, v)
   let path = url.pathname.replace(/\/{2,}/g, '/')
