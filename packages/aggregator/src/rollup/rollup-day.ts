@@ -4,6 +4,7 @@ import { BUILD_WORK_SQL } from './work-table.ts'
 import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, smallFilterValuesSql, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
 import { funnelsParams, funnelsSql } from './funnel-sql.ts'
 import { replacePartition } from './replace-partition.ts'
+import { settled } from './settled.ts'
 
 export interface RollupSettings {
   minGroupSize: number
@@ -32,32 +33,40 @@ const VISIT_GAP_MS = 30 * 60_000
  */
 export async function rollupDay(client: ClickHouseClient, day: string, sites: SiteRollup[], settings: RollupSettings): Promise<void> {
   const command = (query: string, params: Record<string, unknown> = {}) => client.command({ query, query_params: params })
-  for (const t of DAILY_AGGREGATE_TABLES) await command(`ALTER TABLE ${t}_staging DROP PARTITION {day:Date}`, { day })
+  await settled(DAILY_AGGREGATE_TABLES.map((t) => command(`ALTER TABLE ${t}_staging DROP PARTITION {day:Date}`, { day })))
 
   for (const { site, readUntil } of sites) {
     const params = { ...siteParams(site, day, settings), read_until: readUntil }
     await command('ALTER TABLE rollup_work DROP PARTITION ({site:String}, {day:Date})', params)
     try {
       await command(BUILD_WORK_SQL, params)
-      await command(TOTALS_DAILY_SQL, params)
-      await command(TOTALS_HOURLY_SQL, params)
-      const smallSql = smallFilterValuesSql(settings.filterDimensions)
-      const small = smallSql ? await (await client.query({ query: smallSql, query_params: params, format: 'JSONEachRow' })).json<{ dim: string; val: string }>() : []
-      const smallFilters = small.map((s) => `${s.dim}=${s.val}`)
-      await command(breakdownSql(settings.filterDimensions), { ...params, small_filters: smallFilters })
-      await command(EVENTS_SQL, params)
-      if (site.goals.length > 0) await command(GOALS_SQL, params)
-      if (site.funnels.length > 0) await command(funnelsSql(site.funnels, settings.filterDimensions), { ...params, ...funnelsParams(site.funnels), small_filters: smallFilters })
+      const foldedAggregates = async () => {
+        const smallSql = smallFilterValuesSql(settings.filterDimensions)
+        const small = smallSql ? await (await client.query({ query: smallSql, query_params: params, format: 'JSONEachRow' })).json<{ dim: string; val: string }>() : []
+        const smallFilters = small.map((s) => `${s.dim}=${s.val}`)
+        await command(breakdownSql(settings.filterDimensions), { ...params, small_filters: smallFilters })
+        if (site.funnels.length > 0) await command(funnelsSql(site.funnels, settings.filterDimensions), { ...params, ...funnelsParams(site.funnels), small_filters: smallFilters })
+      }
+      // Each aggregate only reads the work table: the small ones run beside the breakdown.
+      await settled([
+        foldedAggregates(),
+        command(TOTALS_DAILY_SQL, params),
+        command(TOTALS_HOURLY_SQL, params),
+        command(EVENTS_SQL, params),
+        site.goals.length > 0 ? command(GOALS_SQL, params) : undefined,
+      ])
     } finally {
       await command('ALTER TABLE rollup_work DROP PARTITION ({site:String}, {day:Date})', params)
     }
   }
 
   const recomputed = sites.map((s) => s.site.id)
-  for (const t of DAILY_AGGREGATE_TABLES) {
-    await command(`INSERT INTO ${t}_staging SELECT * FROM ${t} WHERE day = {day:Date} AND site_id NOT IN {sites:Array(String)}`, { day, sites: recomputed })
-    await replacePartition(client, t, 'day', day)
-  }
+  await settled(
+    DAILY_AGGREGATE_TABLES.map(async (t) => {
+      await command(`INSERT INTO ${t}_staging SELECT * FROM ${t} WHERE day = {day:Date} AND site_id NOT IN {sites:Array(String)}`, { day, sites: recomputed })
+      await replacePartition(client, t, 'day', day)
+    }),
+  )
 }
 
 function siteParams(site: Site, day: string, settings: RollupSettings): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { MONTHLY_AGGREGATE_TABLES } from '@quiet-analytics/core'
 import type { ClickHouseClient } from '@quiet-analytics/store'
 import { replacePartition } from './replace-partition.ts'
+import { settled } from './settled.ts'
 
 const MONTHLY_SQL: Record<(typeof MONTHLY_AGGREGATE_TABLES)[number], string> = {
   agg_totals_monthly: `
@@ -22,13 +23,15 @@ const MONTHLY_SQL: Record<(typeof MONTHLY_AGGREGATE_TABLES)[number], string> = {
 
 /**
  * Rebuilds a month's sums from the daily aggregates (every site of that month) and
- * swaps them in. Idempotent, like the daily rollup it follows.
+ * swaps them in, the three tables at once. Idempotent, like the daily rollup it follows.
  */
 export async function rollupMonth(client: ClickHouseClient, day: string): Promise<void> {
   const month = `${day.slice(0, 7)}-01`
-  for (const t of MONTHLY_AGGREGATE_TABLES) {
-    await client.command({ query: `ALTER TABLE ${t}_staging DROP PARTITION {month:Date}`, query_params: { month } })
-    await client.command({ query: MONTHLY_SQL[t], query_params: { month } })
-    await replacePartition(client, t, 'month', month)
-  }
+  await settled(
+    MONTHLY_AGGREGATE_TABLES.map(async (t) => {
+      await client.command({ query: `ALTER TABLE ${t}_staging DROP PARTITION {month:Date}`, query_params: { month } })
+      await client.command({ query: MONTHLY_SQL[t], query_params: { month } })
+      await replacePartition(client, t, 'month', month)
+    }),
+  )
 }
