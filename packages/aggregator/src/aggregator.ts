@@ -2,7 +2,7 @@ import { createMetrics, resolveSite, systemClock, type Clock, type Config, type 
 import { readFunnelDefs, SaltStore, tryAcquireLease, withDefinedFunnels, type LeaseHolder, type Store } from '@quiet-analytics/store'
 import { rollupDay, type RollupSettings } from './rollup/rollup-day.ts'
 import { rollupMonth } from './rollup/rollup-month.ts'
-import { decideRollups, logRollup, planOf, type PlannedDay, type RollupDecision } from './rollup/rollup-plan.ts'
+import { byMonth, decideRollups, logRollup, planOf, type PlannedDay, type RollupDecision } from './rollup/rollup-plan.ts'
 import { rollupRealtime } from './rollup/realtime.ts'
 import { purgeRaw, type PurgedPartition } from './retention/purge.ts'
 import { ensureRawTtl } from './retention/raw-ttl.ts'
@@ -148,23 +148,31 @@ export class Aggregator {
     await this.store.client.command({ query: 'TRUNCATE TABLE IF EXISTS rollup_work' })
     const plan = planOf(await this.rollupDecisions(request))
     const done: TickResult['rolledUp'] = []
-    for (const [i, day] of plan.entries()) {
-      await this.rollupOne(day)
-      done.push({ day: day.day, sites: day.sites.map((s) => s.site.id), closed: day.sites.filter((s) => s.close).map((s) => s.site.id) })
-      request.onProgress?.(i + 1, plan.length, day.day)
+    for (const days of byMonth(plan)) {
+      const timed: { day: PlannedDay; ms: number }[] = []
+      for (const day of days) {
+        timed.push({ day, ms: await this.rollupOne(day) })
+        done.push({ day: day.day, sites: day.sites.map((s) => s.site.id), closed: day.sites.filter((s) => s.close).map((s) => s.site.id) })
+        request.onProgress?.(done.length, plan.length, day.day)
+      }
+      // A month is the sum of its days: rebuilt once for all of them, and their rollups
+      // logged only then, so a crash before it leaves them due again.
+      await rollupMonth(this.store.client, days[0]!.day)
+      for (const { day, ms } of timed) await logRollup(this.store.client, this.clock.now(), day, ms)
+      this.metrics.lastRollup.set(this.clock.now() / 1000)
     }
     return done
   }
 
-  private async rollupOne(day: PlannedDay): Promise<void> {
+  /** One day's rollup; its duration in ms. */
+  private async rollupOne(day: PlannedDay): Promise<number> {
     const started = performance.now()
     this.logger.debug({ day: day.day, sites: day.sites.length }, 'rollup started')
     await rollupDay(this.store.client, day.day, day.sites, this.settings)
-    await rollupMonth(this.store.client, day.day)
-    await logRollup(this.store.client, this.clock.now(), day, performance.now() - started)
-    this.metrics.rollupSeconds.observe((performance.now() - started) / 1000)
-    this.metrics.lastRollup.set(this.clock.now() / 1000)
-    this.logger.debug({ day: day.day, ms: Math.round(performance.now() - started) }, 'rollup finished')
+    const ms = performance.now() - started
+    this.metrics.rollupSeconds.observe(ms / 1000)
+    this.logger.debug({ day: day.day, ms: Math.round(ms) }, 'rollup finished')
+    return ms
   }
 
   private async purgeNow(dryRun: boolean): Promise<PurgedPartition[]> {

@@ -116,6 +116,13 @@ export function planOf(decisions: readonly RollupDecision[]): PlannedDay[] {
   return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day))
 }
 
+/** The planned days grouped by calendar month, oldest first (the plan is sorted by day). */
+export function byMonth(plan: readonly PlannedDay[]): PlannedDay[][] {
+  const months = new Map<string, PlannedDay[]>()
+  for (const day of plan) months.set(day.day.slice(0, 7), [...(months.get(day.day.slice(0, 7)) ?? []), day])
+  return [...months.values()]
+}
+
 export async function logRollup(client: ClickHouseClient, at: number, day: PlannedDay, durationMs: number): Promise<void> {
   await client.insert({
     table: 'rollup_log',

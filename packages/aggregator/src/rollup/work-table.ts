@@ -1,86 +1,72 @@
-import { HIT_SQL } from '@quiet-analytics/core'
+import { EVENT_KINDS } from '@quiet-analytics/core'
+
+/** The raw columns a work row keeps, in the order of the per-visitor hit tuples below. */
+const HIT_COLUMNS = ['ts', 'name', 'path', 'engagement_ms', 'props', 'hostname', 'source', 'referrer_host', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'country', 'browser', 'browser_version', 'os', 'os_version', 'device', 'screen_class', 'language'] as const
+type HitColumn = (typeof HIT_COLUMNS)[number]
+
+/** The columns a visit takes from the hit that starts it. */
+const VISIT_ATTRIBUTES = ['hostname', 'source', 'referrer_host', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'country', 'browser', 'browser_version', 'os', 'os_version', 'device', 'screen_class', 'language'] as const satisfies readonly HitColumn[]
+
+/** A column of a hit tuple. */
+const col = (name: HitColumn, hit = 'h') => `${hit}.${HIT_COLUMNS.indexOf(name) + 1}`
+/** One value per visit of the visitor: an aggregate over each visit's run of hits. */
+const perVisit = (fn: string, ...perHit: string[]) => `arrayReduceInRanges('${fn}', ranges, ${perHit.map((x) => `arrayMap(h -> ${x}, hits)`).join(', ')})`
+const kind = (k: keyof typeof EVENT_KINDS) => EVENT_KINDS[k].replace('name', col('name'))
 
 /**
  * Fills rollup_work with one site-day of hits, each carrying its visit number and its
  * visit's attributes. A visit is a run of one visitor's hits with gaps under 30
  * minutes, from the visitor's first pageview of the day on; engagement events (sent
  * when a page is hidden) extend a visit but never start one. Visits without a pageview
- * or custom event are left out. Ties on time are
- * broken by name and path so reruns give identical results.
+ * or custom event are left out. Ties on time are broken by name and path so reruns
+ * give identical results.
+ *
+ * Each visitor's hits are gathered into one array, sorted once and cut into visits
+ * with array functions (a visit is a range of that array), then unfolded back into
+ * rows: one hash aggregation instead of a sort of every row per window.
  */
 export const BUILD_WORK_SQL = `
 INSERT INTO rollup_work
-WITH
-  day_hits AS (
-    SELECT ts, visitor_id, name, path, hostname, source, referrer_host, utm_source, utm_medium, utm_campaign,
-           utm_term, utm_content, country, browser, browser_version, os, os_version, device, screen_class,
-           language, engagement_ms, props,
-           ${HIT_SQL.pageviews} OVER visitor AS day_pageviews,
-           minIf(ts, name = 'pageview') OVER visitor AS first_pageview
-    FROM raw_hits
-    WHERE site_id = {site:String}
-      AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
-      AND inserted_at <= fromUnixTimestamp64Milli({read_until:Int64}, 'UTC')
-    WINDOW visitor AS (PARTITION BY visitor_id)
-  ),
-  hits AS (
-    -- What comes before a visitor's first pageview of the day attaches to nothing: the
-    -- tail of a visit that began the day before (under the day before's salt), or events
-    -- of someone whose page was never counted. No visit may start without a page.
-    SELECT * EXCEPT (day_pageviews, first_pageview) FROM day_hits WHERE day_pageviews > 0 AND ts >= first_pageview
-  ),
-  gaps AS (
-    SELECT *,
-      if(row_number() OVER w = 1
-         OR (name != 'engagement' AND dateDiff('millisecond', lagInFrame(ts, 1, ts) OVER w, ts) >= {gap_ms:UInt32}), 1, 0) AS starts
-    FROM hits
-    WINDOW w AS (PARTITION BY visitor_id ORDER BY ts, name, path ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-  ),
-  numbered AS (
-    -- The hit that starts a visit is its first: no second window needed.
-    SELECT *, starts AS first_in_visit,
-      toUInt32(sum(starts) OVER (PARTITION BY visitor_id ORDER BY ts, name, path ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS visit_no
-    FROM gaps
-  ),
-  visits AS (
-    -- The visit's attributes as window aggregates: one pass over the numbered hits (a CTE
-    -- read twice, by a GROUP BY and a JOIN, is computed twice). Each visit has exactly one
-    -- hit that starts it, its first in (ts, name, path) order: its values are the visit's,
-    -- taken without comparing tuples.
-    SELECT *,
-      anyIf(hostname, first_in_visit = 1) OVER visit AS v_hostname,
-      anyIf(source, first_in_visit = 1) OVER visit AS v_source,
-      anyIf(referrer_host, first_in_visit = 1) OVER visit AS v_referrer,
-      anyIf(utm_source, first_in_visit = 1) OVER visit AS v_utm_source,
-      anyIf(utm_medium, first_in_visit = 1) OVER visit AS v_utm_medium,
-      anyIf(utm_campaign, first_in_visit = 1) OVER visit AS v_utm_campaign,
-      anyIf(utm_term, first_in_visit = 1) OVER visit AS v_utm_term,
-      anyIf(utm_content, first_in_visit = 1) OVER visit AS v_utm_content,
-      anyIf(country, first_in_visit = 1) OVER visit AS v_country,
-      anyIf(browser, first_in_visit = 1) OVER visit AS v_browser,
-      anyIf(browser_version, first_in_visit = 1) OVER visit AS v_browser_version,
-      anyIf(os, first_in_visit = 1) OVER visit AS v_os,
-      anyIf(os_version, first_in_visit = 1) OVER visit AS v_os_version,
-      anyIf(device, first_in_visit = 1) OVER visit AS v_device,
-      anyIf(screen_class, first_in_visit = 1) OVER visit AS v_screen,
-      anyIf(language, first_in_visit = 1) OVER visit AS v_language,
-      argMinIf(path, (ts, path), name = 'pageview') OVER visit AS v_entry_page,
-      argMaxIf(path, (ts, path), name = 'pageview') OVER visit AS v_exit_page,
-      toUInt32(${HIT_SQL.pageviews} OVER visit) AS v_pageviews,
-      toUInt8(${HIT_SQL.pageviews} OVER visit <= 1 AND ${HIT_SQL.events} OVER visit = 0 AND ${HIT_SQL.engagementMs} OVER visit < {bounce_ms:UInt32}) AS v_bounce,
-      toUInt32(dateDiff('second', min(ts) OVER visit, max(ts) OVER visit)) AS v_duration_s,
-      toUInt32(${HIT_SQL.events} OVER visit) AS v_events,
-      ${HIT_SQL.engagementMs} OVER visit AS v_engagement_ms,
-      toUInt32(${HIT_SQL.engagements} OVER visit) AS v_engagements
-    FROM numbered
-    WINDOW visit AS (PARTITION BY visitor_id, visit_no)
+SELECT {site:String}, {day:Date}, ${col('ts')}, visitor_id, toUInt32(visit_nos[i]) AS visit_no, starts[i], ${col('name')}, ${col('path')}, ${col('engagement_ms')}, ${col('props')},
+  ${VISIT_ATTRIBUTES.map((a) => col(a, 'hits[firsts[visit_no]]')).join(', ')},
+  entry_pages[visit_no], exit_pages[visit_no], toUInt32(pageviews[visit_no]) AS v_pageviews,
+  toUInt8(v_pageviews <= 1 AND events[visit_no] = 0 AND engagement[visit_no] < {bounce_ms:UInt32}),
+  -- Hits are in time order: a visit's first and last are its earliest and latest.
+  toUInt32(dateDiff('second', hits[firsts[visit_no]].1, hits[firsts[visit_no] + ranges[visit_no].2 - 1].1)),
+  toUInt32(events[visit_no]), engagement[visit_no], toUInt32(engagements[visit_no])
+FROM (
+  SELECT *,
+    ${perVisit('countIf', kind('pageview'))} AS pageviews,
+    ${perVisit('countIf', kind('custom'))} AS events,
+    ${perVisit('sumIf', col('engagement_ms'), kind('engagement'))} AS engagement,
+    ${perVisit('countIf', kind('engagement'))} AS engagements,
+    ${perVisit('argMinIf', col('path'), `tuple(${col('ts')}, ${col('path')})`, kind('pageview'))} AS entry_pages,
+    ${perVisit('argMaxIf', col('path'), `tuple(${col('ts')}, ${col('path')})`, kind('pageview'))} AS exit_pages
+  FROM (
+    -- Visit n starts at hit firsts[n] and spans ranges[n] = (firsts[n], its length).
+    SELECT *, arrayCumSum(starts) AS visit_nos,
+      arrayFilter((i, s) -> s = 1, arrayEnumerate(starts), starts) AS firsts,
+      arrayMap((f, n) -> tuple(f, toUInt64(if(n = length(firsts), length(hits) + 1, firsts[n + 1]) - f)), firsts, arrayEnumerate(firsts)) AS ranges
+    FROM (
+      SELECT visitor_id, hits,
+        arrayMap((h, i) -> toUInt8(i = 1 OR (${col('name')} != 'engagement' AND dateDiff('millisecond', hits[i - 1].1, ${col('ts')}) >= {gap_ms:UInt32})), hits, arrayEnumerate(hits)) AS starts
+      FROM (
+        -- What comes before a visitor's first pageview of the day attaches to nothing: the
+        -- tail of a visit that began the day before (under the day before's salt), or events
+        -- of someone whose page was never counted. No visit may start without a page.
+        SELECT visitor_id,
+          arrayFilter(h -> ${col('ts')} >= minIf(ts, ${EVENT_KINDS.pageview}),
+            arraySort(h -> (${col('ts')}, ${col('name')}, ${col('path')}), groupArray(tuple(${HIT_COLUMNS.join(', ')})))) AS hits
+        FROM raw_hits
+        WHERE site_id = {site:String}
+          AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+          AND inserted_at <= fromUnixTimestamp64Milli({read_until:Int64}, 'UTC')
+        GROUP BY visitor_id
+        HAVING countIf(${EVENT_KINDS.pageview}) > 0
+      )
+    )
   )
-SELECT
-  {site:String} AS site_id, {day:Date} AS day, ts, visitor_id, visit_no, toUInt8(first_in_visit), name, path,
-  engagement_ms, props,
-  v_hostname, v_source, v_referrer, v_utm_source, v_utm_medium, v_utm_campaign, v_utm_term, v_utm_content,
-  v_country, v_browser, v_browser_version, v_os, v_os_version, v_device, v_screen, v_language,
-  v_entry_page, v_exit_page, v_pageviews, v_bounce, v_duration_s, v_events, v_engagement_ms, v_engagements
-FROM visits
-WHERE v_pageviews + v_events > 0
+)
+ARRAY JOIN hits AS h, arrayEnumerate(hits) AS i
+WHERE pageviews[visit_no] + events[visit_no] > 0
 `
