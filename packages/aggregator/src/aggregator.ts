@@ -1,5 +1,6 @@
 import { createMetrics, resolveSite, systemClock, type Clock, type Config, type Logger, type Metrics, type Site } from '@quiet-analytics/core'
 import { readFunnelDefs, SaltStore, tryAcquireLease, withDefinedFunnels, type LeaseHolder, type Store } from '@quiet-analytics/store'
+import { mapLimited } from './rollup/concurrency.ts'
 import { rollupDay, type RollupSettings } from './rollup/rollup-day.ts'
 import { rollupMonth } from './rollup/rollup-month.ts'
 import { byMonth, decideRollups, logRollup, planOf, type PlannedDay, type RollupDecision } from './rollup/rollup-plan.ts'
@@ -26,6 +27,9 @@ export const AGGREGATOR_TAG = 'qa-aggregator'
  * cores; the store's default of a minute would fail it at every tick).
  */
 export const AGGREGATOR_CONNECTION = { tag: AGGREGATOR_TAG, requestTimeoutMs: 60 * 60_000 } as const
+
+/** Days of one month rolled up together. */
+const DAYS_AT_ONCE = 2
 
 /** Aggregator work waiting for the lease, as `qa rollup` beside a running aggregator does. */
 export interface WaitOptions {
@@ -148,17 +152,22 @@ export class Aggregator {
     await this.store.client.command({ query: 'TRUNCATE TABLE IF EXISTS rollup_work' })
     const plan = planOf(await this.rollupDecisions(request))
     const done: TickResult['rolledUp'] = []
+    let finished = 0
     for (const days of byMonth(plan)) {
-      const timed: { day: PlannedDay; ms: number }[] = []
-      for (const day of days) {
-        timed.push({ day, ms: await this.rollupOne(day) })
-        done.push({ day: day.day, sites: day.sites.map((s) => s.site.id), closed: day.sites.filter((s) => s.close).map((s) => s.site.id) })
-        request.onProgress?.(done.length, plan.length, day.day)
-      }
+      // Days touch only their own partitions: two at a time keep both cores busy (a big
+      // day's breakdown runs mostly on one) without holding more than two days in memory.
+      const ms = await mapLimited(days, DAYS_AT_ONCE, async (day) => {
+        const took = await this.rollupOne(day)
+        request.onProgress?.(++finished, plan.length, day.day)
+        return took
+      })
       // A month is the sum of its days: rebuilt once for all of them, and their rollups
       // logged only then, so a crash before it leaves them due again.
       await rollupMonth(this.store.client, days[0]!.day)
-      for (const { day, ms } of timed) await logRollup(this.store.client, this.clock.now(), day, ms)
+      for (const [i, day] of days.entries()) {
+        await logRollup(this.store.client, this.clock.now(), day, ms[i]!)
+        done.push({ day: day.day, sites: day.sites.map((s) => s.site.id), closed: day.sites.filter((s) => s.close).map((s) => s.site.id) })
+      }
       this.metrics.lastRollup.set(this.clock.now() / 1000)
     }
     return done

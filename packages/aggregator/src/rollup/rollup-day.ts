@@ -4,7 +4,7 @@ import { BUILD_WORK_SQL } from './work-table.ts'
 import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, smallFilterValuesSql, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
 import { funnelsParams, funnelsSql } from './funnel-sql.ts'
 import { replacePartition } from './replace-partition.ts'
-import { settled } from './settled.ts'
+import { settled } from './concurrency.ts'
 
 export interface RollupSettings {
   minGroupSize: number

@@ -1,7 +1,7 @@
 import { MONTHLY_AGGREGATE_TABLES } from '@quiet-analytics/core'
 import type { ClickHouseClient } from '@quiet-analytics/store'
 import { replacePartition } from './replace-partition.ts'
-import { settled } from './settled.ts'
+import { settled } from './concurrency.ts'
 
 const MONTHLY_SQL: Record<(typeof MONTHLY_AGGREGATE_TABLES)[number], string> = {
   agg_totals_monthly: `

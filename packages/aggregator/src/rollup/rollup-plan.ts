@@ -82,10 +82,10 @@ export async function decideRollups(
   closeAfterMs: number,
   only?: { days?: ReadonlySet<string>; force?: boolean },
 ): Promise<RollupDecision[]> {
-  const ledger = await readLedger(client)
+  const [ledger, ...raw] = await Promise.all([readLedger(client), ...sites.map((site) => rawDays(client, site))])
   const decisions: RollupDecision[] = []
-  for (const site of sites) {
-    for (const [day, { rows: rawRows, readUntil }] of await rawDays(client, site)) {
+  for (const [i, site] of sites.entries()) {
+    for (const [day, { rows: rawRows, readUntil }] of raw[i]!) {
       if (only?.days && !only.days.has(day)) continue
       const last = ledger.get(`${site.id}|${day}`)
       if (last?.closed) {
