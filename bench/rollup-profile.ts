@@ -81,7 +81,7 @@ try {
   const md = [
     `# Rollup profile (${result.at})`,
     '',
-    `${rawRows} raw rows (${pageviews} pageviews), ${runs} forced rollups of the same day: **${formatSpread(rollup)} ms** (median, min–max), ${result.rowsPerSec} rows/s at the median; ${result.statementsPerRollup} statements per rollup, ${result.accountedMs} ms of them per rollup on average (client-side, round trip included).`,
+    `${rawRows} raw rows (${pageviews} pageviews), ${runs} forced rollups of the same day: **${formatSpread(rollup)} ms** (median, min–max), ${result.rowsPerSec} rows/s at the median; ${result.statementsPerRollup} statements per rollup, ${result.accountedMs} ms of them per rollup on average (client-side, round trip included; a day's independent statements and two days run at once, so they add up to more than the rollup).`,
     '',
     '| statement | per rollup | ms per rollup | ms each: median (min–max) |',
     '|---|---|---|---|',
