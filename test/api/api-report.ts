@@ -44,7 +44,8 @@ function describe(checker: ts.TypeChecker, exported: ts.Symbol, at: ts.Node): st
   const spec = exported.declarations?.find(ts.isExportSpecifier)
   if (spec && (spec.isTypeOnly || spec.parent.parent.isTypeOnly)) parts.unshift('type-only export:')
   // Types the index does not name print as import("path").Name: the name is what matters, not where it lives on this disk.
-  return parts.join(' ').replace(/import\("[^"]*"\)\./g, '')
+  // A well-known symbol's member prints as __@name@<symbol id>, an id that moves whenever any source file changes.
+  return parts.join(' ').replace(/import\("[^"]*"\)\./g, '').replace(/__@(\w+)@\d+/g, '[Symbol.$1]')
 }
 
 export function apiReport(): ApiReport {

@@ -160,7 +160,8 @@ describe('the packed packages', () => {
 
     expect(await stopProcess(server)).toBe(0)
     await stopsEverything(store)
-  })
+    // As long as its waits may take on a loaded machine: two starts, the row, the stops.
+  }, 180_000)
 
   it('run the whole product with `npx quiet-analytics start` in an empty directory', async () => {
     const empty = join(work, 'empty')
@@ -187,7 +188,8 @@ describe('the packed packages', () => {
     await expect.poll(() => storedPaths(join(empty, 'data'), '/packed/%'), { timeout: 20_000 }).toEqual(['/packed/start'])
 
     await stopsEverything(start)
-  })
+    // As long as its waits may take on a loaded machine: the start, the row, the stop.
+  }, 120_000)
 })
 
 describe('the README', () => {
