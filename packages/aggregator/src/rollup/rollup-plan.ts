@@ -119,7 +119,11 @@ export function planOf(decisions: readonly RollupDecision[]): PlannedDay[] {
 /** The planned days grouped by calendar month, oldest first (the plan is sorted by day). */
 export function byMonth(plan: readonly PlannedDay[]): PlannedDay[][] {
   const months = new Map<string, PlannedDay[]>()
-  for (const day of plan) months.set(day.day.slice(0, 7), [...(months.get(day.day.slice(0, 7)) ?? []), day])
+  for (const day of plan) {
+    const month = day.day.slice(0, 7)
+    months.set(month, months.get(month) ?? [])
+    months.get(month)!.push(day)
+  }
   return [...months.values()]
 }
 

@@ -11,7 +11,8 @@ const VISIT_ATTRIBUTES = ['hostname', 'source', 'referrer_host', 'utm_source', '
 const col = (name: HitColumn, hit = 'h') => `${hit}.${HIT_COLUMNS.indexOf(name) + 1}`
 /** One value per visit of the visitor: an aggregate over each visit's run of hits. */
 const perVisit = (fn: string, ...perHit: string[]) => `arrayReduceInRanges('${fn}', ranges, ${perHit.map((x) => `arrayMap(h -> ${x}, hits)`).join(', ')})`
-const kind = (k: keyof typeof EVENT_KINDS) => EVENT_KINDS[k].replace('name', col('name'))
+/** An event kind's test over a hit tuple instead of a row. */
+const kind = (k: keyof typeof EVENT_KINDS) => EVENT_KINDS[k].replace(/\bname\b/g, col('name'))
 
 /**
  * Fills rollup_work with one site-day of hits, each carrying its visit number and its
