@@ -112,7 +112,7 @@ describe('privacy audit', () => {
   })
 
   it('fails naming work_tables_empty when a killed rollup left work rows, and the next rollup clears them', async () => {
-    await store.client.command({ query: "INSERT INTO rollup_work (site_id, day, visitor_id, ts, name, path) VALUES ('test', '2026-11-20', 42, now64(3), 'pageview', '/')" })
+    await store.client.command({ query: "INSERT INTO rollup_work (site_id, day, visitor_no, ts, name, path) VALUES ('test', '2026-11-20', 42, now64(3), 'pageview', '/')" })
     expect((await audit()).failed).toContain('work_tables_empty')
     // Nothing is due (the day is unchanged), yet the leftovers go.
     expect(await new Aggregator(config, store, createLogger('silent'), clock).rollup()).toEqual([])

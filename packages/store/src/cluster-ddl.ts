@@ -12,6 +12,7 @@ const CREATE = /^CREATE TABLE IF NOT EXISTS (\w+)\s*(\([\s\S]*)$/
 const CREATE_AS = /^CREATE TABLE IF NOT EXISTS (\w+) AS (\w+)$/
 const ENGINE = /ENGINE = (\w*MergeTree)(?:\(([^)]*)\))?/
 const ALTER = /^ALTER TABLE (\w+) ([\s\S]*)$/
+const DROP = /^DROP TABLE IF EXISTS (\w+)$/
 
 export function localName(table: string): string {
   return SHARDED_TABLES[table] ? `${table}_local` : table
@@ -37,6 +38,13 @@ export function clusterDdl(statements: readonly string[], cluster: string, opts:
       out.push(`ALTER TABLE ${localName(alter[1]!)}${on} ${alter[2]}`)
       // A sharded table's Distributed front must show a new column too.
       if (SHARDED_TABLES[alter[1]!] && /^ADD COLUMN/.test(alter[2]!)) out.push(`ALTER TABLE ${alter[1]}${on} ${alter[2]}`)
+      continue
+    }
+    const drop = DROP.exec(statement)
+    if (drop) {
+      // SYNC: a replicated table's Keeper path must be gone before it is created again.
+      const names = SHARDED_TABLES[drop[1]!] ? [drop[1]!, localName(drop[1]!)] : [drop[1]!]
+      for (const name of names) out.push(`DROP TABLE IF EXISTS ${name}${on} SYNC`)
       continue
     }
     const as = CREATE_AS.exec(statement)

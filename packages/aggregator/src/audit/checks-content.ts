@@ -153,7 +153,7 @@ export const emailTokenCheck: Check = {
   },
 }
 
-const IDENTIFIER_NAMES = /(^|_)(visitor_id|visit_no|session|session_id|user_id|ip|ip_address|user_agent|ua|salt|fingerprint|hash)($|_)/i
+const IDENTIFIER_NAMES = /(^|_)(visitor_id|visitor_no|visit_no|session|session_id|user_id|ip|ip_address|user_agent|ua|salt|fingerprint|hash)($|_)/i
 
 export const aggregateSchemaCheck: Check = {
   id: 'aggregate_schemas',

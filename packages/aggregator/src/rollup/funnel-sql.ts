@@ -77,16 +77,16 @@ SELECT {site:String}, {day:Date}, {funnel_names:Array(String)}[o.1] AS funnel, {
 FROM (
   SELECT f.1 AS fdim, ${fv} AS fv, o
   FROM (
-    SELECT visitor_id, visit_no, any(fl) AS fls,
+    SELECT visitor_no, visit_no, any(fl) AS fls,
       arraySort(h -> h.1, groupArray((toUnixTimestamp64Milli(ts), m))) AS hits,
       ${funnels.flatMap((f, k) => positions(f, k, offsets[k]!)).join(',\n      ')},
       arrayFilter(o -> o.2 > 0, [${funnels.map((f, k) => outcome(f, k)).join(', ')}]) AS outcomes
     FROM (
-      SELECT visitor_id, visit_no, ts, [${filters}] AS fl, arrayMap(i -> ${match}, range(1, ${total + 1})) AS m
+      SELECT visitor_no, visit_no, ts, [${filters}] AS fl, arrayMap(i -> ${match}, range(1, ${total + 1})) AS m
       FROM rollup_work
       WHERE site_id = {site:String} AND day = {day:Date} AND name != 'engagement'
     )
-    GROUP BY visitor_id, visit_no
+    GROUP BY visitor_no, visit_no
     HAVING length(outcomes) > 0
   )
   ARRAY JOIN fls AS f

@@ -24,11 +24,13 @@ const kind = (k: keyof typeof EVENT_KINDS) => EVENT_KINDS[k].replace(/\bname\b/g
  *
  * Each visitor's hits are gathered into one array, sorted once and cut into visits
  * with array functions (a visit is a range of that array), then unfolded back into
- * rows: one hash aggregation instead of a sort of every row per window.
+ * rows: one hash aggregation instead of a sort of every row per window. Visitors are
+ * numbered 1, 2, 3... in place of their hashes: the aggregates' exact visitor sets
+ * then hold 32-bit numbers, half the memory of 64-bit hashes.
  */
 export const BUILD_WORK_SQL = `
 INSERT INTO rollup_work
-SELECT {site:String}, {day:Date}, ${col('ts')}, visitor_id, toUInt32(visit_nos[i]) AS visit_no, starts[i], ${col('name')}, ${col('path')}, ${col('engagement_ms')}, ${col('props')},
+SELECT {site:String}, {day:Date}, ${col('ts')}, visitor_no, toUInt32(arrayCount((p, e) -> p + e > 0, pageviews, events)), toUInt32(visit_nos[i]) AS visit_no, starts[i], ${col('name')}, ${col('path')}, ${col('engagement_ms')}, ${col('props')},
   ${VISIT_ATTRIBUTES.map((a) => col(a, 'hits[firsts[visit_no]]')).join(', ')},
   entry_pages[visit_no], exit_pages[visit_no], toUInt32(pageviews[visit_no]) AS v_pageviews,
   toUInt8(v_pageviews <= 1 AND events[visit_no] = 0 AND engagement[visit_no] < {bounce_ms:UInt32}),
@@ -45,7 +47,8 @@ FROM (
     ${perVisit('argMaxIf', col('path'), `tuple(${col('ts')}, ${col('path')})`, kind('pageview'))} AS exit_pages
   FROM (
     -- Visit n starts at hit firsts[n] and spans ranges[n] = (firsts[n], its length).
-    SELECT *, arrayCumSum(starts) AS visit_nos,
+    -- Which visitor gets which number is of no consequence: only distinct counts are taken.
+    SELECT *, toUInt32(row_number() OVER ()) AS visitor_no, arrayCumSum(starts) AS visit_nos,
       arrayFilter((i, s) -> s = 1, arrayEnumerate(starts), starts) AS firsts,
       arrayMap((f, n) -> tuple(f, toUInt64(if(n = length(firsts), length(hits) + 1, firsts[n + 1]) - f)), firsts, arrayEnumerate(firsts)) AS ranges
     FROM (
