@@ -1,14 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger, manualClock, type RawHit } from '@quiet-analytics/core'
 import { Aggregator } from '@quiet-analytics/aggregator'
+import type { ClickHouseClient } from '@quiet-analytics/store'
 import { rows, tempStore, testConfig } from '../../../test/support/temp-store.ts'
 import { tailHit } from '../../../test/fixtures/traffic.ts'
 
 const DAY = '2026-11-20'
 const DAY_START = Date.parse(`${DAY}T00:00:00Z`)
+/** The day before: one crawler that no bot rule caught. */
+const CRAWLER_DAY = '2026-11-19'
+const CRAWLER_HITS = 5000
 const H = 3600_000
 
 let store: Awaited<ReturnType<typeof tempStore>>
+
+/** Every statement of the store's client limited to this much memory. */
+const MEMORY_CAP = String(256 * 1024 * 1024)
+
+function capped(client: ClickHouseClient): ClickHouseClient {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown
+      if (typeof value !== 'function') return value
+      if (prop !== 'command' && prop !== 'query') return value.bind(target)
+      return (params: { clickhouse_settings?: Record<string, unknown> }) => value.call(target, { ...params, clickhouse_settings: { ...params.clickhouse_settings, max_memory_usage: MEMORY_CAP } })
+    },
+  })
+}
 
 /** A visitor's pageview at `h` hours into the day. */
 const view = (visitor: string, h: number, path: string, source = ''): RawHit => ({ ...tailHit('test', visitor), ts: DAY_START + h * H, path, source, country: 'DE' })
@@ -28,18 +46,36 @@ beforeAll(async () => {
       view('21', 3, '/', 'b.example'),
       view('22', 2, '/', 'a.example'),
       view('23', 2, '/', 'c.example'),
+      // A page every ten seconds for 14 hours: one visit of 5,000 pageviews.
+      ...Array.from({ length: CRAWLER_HITS }, (_, i) => ({ ...view('31', i / 360 - 24, `/p${i % 50}`), country: 'US' })),
     ],
   })
-  await new Aggregator(config, store, createLogger('silent'), manualClock(DAY_START + 23 * H)).rollup()
+  // A visitor's day costs memory in proportion to their hits: a crawler's must fit a small cap.
+  await new Aggregator(config, { ...store, client: capped(store.client) }, createLogger('silent'), manualClock(DAY_START + 23 * H)).rollup()
 }, 120_000)
 afterAll(() => store.destroy())
 
 const other = (dimension: string, filter: [string, string]) =>
   rows<{ visitors: string; visits: string }>(
     store,
-    "SELECT visitors, visits FROM agg_breakdown_daily WHERE dimension = {d:String} AND filter_dimension = {fd:String} AND filter_value = {fv:String} AND value = '(other)'",
-    { d: dimension, fd: filter[0], fv: filter[1] },
+    "SELECT visitors, visits FROM agg_breakdown_daily WHERE day = {day:Date} AND dimension = {d:String} AND filter_dimension = {fd:String} AND filter_value = {fv:String} AND value = '(other)'",
+    { day: DAY, d: dimension, fd: filter[0], fv: filter[1] },
   )
+
+describe('a visitor with thousands of hits in a day', () => {
+  it('rolls up into one exact visit', async () => {
+    // The rollup ran with 256 MiB per statement: a visitor's whole hit array repeated per
+    // hit would take 5,000² tuples here.
+    expect(await rows(store, 'SELECT visitors, visits, pageviews, duration_s FROM agg_totals_daily WHERE day = {day:Date}', { day: CRAWLER_DAY })).toEqual([
+      { visitors: '1', visits: '1', pageviews: String(CRAWLER_HITS), duration_s: String((CRAWLER_HITS - 1) * 10) },
+    ])
+    // Folded (k = 3), but every page and visit dimension still adds up to the one visit.
+    expect(await rows(store, "SELECT dimension, sum(visitors) AS visitors, sum(pageviews) AS pageviews FROM agg_breakdown_daily WHERE day = {day:Date} AND dimension IN ('page', 'entry_page') AND filter_dimension = '' GROUP BY dimension ORDER BY dimension", { day: CRAWLER_DAY })).toEqual([
+      { dimension: 'entry_page', visitors: '1', pageviews: String(CRAWLER_HITS) },
+      { dimension: 'page', visitors: '1', pageviews: String(CRAWLER_HITS) },
+    ])
+  })
+})
 
 describe('values folded into (other)', () => {
   it('count each visitor once, whether they came once or several times', async () => {

@@ -9,10 +9,10 @@ const VISIT_ATTRIBUTES = ['hostname', 'source', 'referrer_host', 'utm_source', '
 
 /** A column of a hit tuple. */
 const col = (name: HitColumn, hit = 'h') => `${hit}.${HIT_COLUMNS.indexOf(name) + 1}`
-/** One value per visit of the visitor: an aggregate over each visit's run of hits. */
-const perVisit = (fn: string, ...perHit: string[]) => `arrayReduceInRanges('${fn}', ranges, ${perHit.map((x) => `arrayMap(h -> ${x}, hits)`).join(', ')})`
 /** An event kind's test over a hit tuple instead of a row. */
 const kind = (k: keyof typeof EVENT_KINDS) => EVENT_KINDS[k].replace(/\bname\b/g, col('name'))
+/** A visit's hits that are of one kind. */
+const hitsOf = (k: keyof typeof EVENT_KINDS) => `arrayFilter(h -> ${kind(k)}, v)`
 
 /**
  * Fills rollup_work with one site-day of hits, each carrying its visit number and its
@@ -22,44 +22,44 @@ const kind = (k: keyof typeof EVENT_KINDS) => EVENT_KINDS[k].replace(/\bname\b/g
  * or custom event are left out. Ties on time are broken by name and path so reruns
  * give identical results.
  *
- * Each visitor's hits are gathered into one array, sorted once and cut into visits
- * with array functions (a visit is a range of that array), then unfolded back into
- * rows: one hash aggregation instead of a sort of every row per window. Visitors are
- * numbered 1, 2, 3... in place of their hashes: the aggregates' exact visitor sets
- * then hold 32-bit numbers, half the memory of 64-bit hashes.
+ * Each visitor's hits are gathered into one array, sorted once and split into visits
+ * (arraySplit), then unfolded into one row per visit and one row per hit: one hash
+ * aggregation instead of a sort of every row per window. No lambda reads an array
+ * other than the one it walks: ClickHouse repeats a lambda's outer arrays for every
+ * element, which would cost the square of a visitor's hits (a crawler's thousands).
+ * Visitors are numbered 1, 2, 3... in place of their hashes: the aggregates' exact
+ * visitor sets then hold 32-bit numbers, half the memory of 64-bit hashes.
  */
 export const BUILD_WORK_SQL = `
 INSERT INTO rollup_work
-SELECT {site:String}, {day:Date}, ${col('ts')}, visitor_no, toUInt32(arrayCount((p, e) -> p + e > 0, pageviews, events)), toUInt32(visit_nos[i]) AS visit_no, starts[i], ${col('name')}, ${col('path')}, ${col('engagement_ms')}, ${col('props')},
-  ${VISIT_ATTRIBUTES.map((a) => col(a, 'hits[firsts[visit_no]]')).join(', ')},
-  entry_pages[visit_no], exit_pages[visit_no], toUInt32(pageviews[visit_no]) AS v_pageviews,
-  toUInt8(v_pageviews <= 1 AND events[visit_no] = 0 AND engagement[visit_no] < {bounce_ms:UInt32}),
-  -- Hits are in time order: a visit's first and last are its earliest and latest.
-  toUInt32(dateDiff('second', hits[firsts[visit_no]].1, hits[firsts[visit_no] + ranges[visit_no].2 - 1].1)),
-  toUInt32(events[visit_no]), engagement[visit_no], toUInt32(engagements[visit_no])
+SELECT {site:String}, {day:Date}, ${col('ts')}, visitor_no, visitor_visits, visit_no, toUInt8(hit_no = 1), ${col('name')}, ${col('path')}, ${col('engagement_ms')}, ${col('props')},
+  ${VISIT_ATTRIBUTES.map((a) => col(a, 'head')).join(', ')},
+  entry_page, exit_page, pageviews, toUInt8(pageviews <= 1 AND events = 0 AND engagement < {bounce_ms:UInt32}), duration, events, engagement, engagements
 FROM (
-  SELECT *,
-    ${perVisit('countIf', kind('pageview'))} AS pageviews,
-    ${perVisit('countIf', kind('custom'))} AS events,
-    ${perVisit('sumIf', col('engagement_ms'), kind('engagement'))} AS engagement,
-    ${perVisit('countIf', kind('engagement'))} AS engagements,
-    ${perVisit('argMinIf', col('path'), `tuple(${col('ts')}, ${col('path')})`, kind('pageview'))} AS entry_pages,
-    ${perVisit('argMaxIf', col('path'), `tuple(${col('ts')}, ${col('path')})`, kind('pageview'))} AS exit_pages
+  -- Only single values of the visit are read past the last ARRAY JOIN, which repeats them for every hit.
+  SELECT visitor_no, visitor_visits, toUInt32(n) AS visit_no, v, v[1] AS head,
+    -- Hits are in time order: a visit's first and last are its earliest and latest.
+    toUInt32(dateDiff('second', head.1, v[-1].1)) AS duration,
+    toUInt32(length(${hitsOf('pageview')})) AS pageviews,
+    toUInt32(length(${hitsOf('custom')})) AS events,
+    arraySum(h -> ${col('engagement_ms')}, ${hitsOf('engagement')}) AS engagement,
+    toUInt32(length(${hitsOf('engagement')})) AS engagements,
+    -- In (ts, name, path) order, a visit's first pageview has the least (ts, path) of its pageviews.
+    ${col('path', `arrayFirst(h -> ${kind('pageview')}, v)`)} AS entry_page,
+    ${col('path', `arrayLast(h -> ${kind('pageview')}, v)`)} AS exit_page
   FROM (
-    -- Visit n starts at hit firsts[n] and spans ranges[n] = (firsts[n], its length).
     -- Which visitor gets which number is of no consequence: only distinct counts are taken.
-    SELECT *, toUInt32(row_number() OVER ()) AS visitor_no, arrayCumSum(starts) AS visit_nos,
-      arrayFilter((i, s) -> s = 1, arrayEnumerate(starts), starts) AS firsts,
-      arrayMap((f, n) -> tuple(f, toUInt64(if(n = length(firsts), length(hits) + 1, firsts[n + 1]) - f)), firsts, arrayEnumerate(firsts)) AS ranges
+    SELECT toUInt32(row_number() OVER ()) AS visitor_no, arraySplit((h, s) -> s, hits, starts) AS visits,
+      toUInt32(arrayCount(v -> arrayExists(h -> ${kind('pageview')} OR ${kind('custom')}, v), visits)) AS visitor_visits
     FROM (
-      SELECT visitor_id, hits,
-        arrayMap((h, i) -> toUInt8(i = 1 OR (${col('name')} != 'engagement' AND dateDiff('millisecond', hits[i - 1].1, ${col('ts')}) >= {gap_ms:UInt32})), hits, arrayEnumerate(hits)) AS starts
+      SELECT hits, arrayMap(h -> h.1, hits) AS times,
+        arrayMap((h, previous, i) -> toUInt8(i = 1 OR (${col('name')} != 'engagement' AND dateDiff('millisecond', previous, ${col('ts')}) >= {gap_ms:UInt32})),
+          hits, arrayPushFront(arrayPopBack(times), times[1]), arrayEnumerate(hits)) AS starts
       FROM (
         -- What comes before a visitor's first pageview of the day attaches to nothing: the
         -- tail of a visit that began the day before (under the day before's salt), or events
         -- of someone whose page was never counted. No visit may start without a page.
-        SELECT visitor_id,
-          arrayFilter(h -> ${col('ts')} >= minIf(ts, ${EVENT_KINDS.pageview}),
+        SELECT arrayFilter(h -> ${col('ts')} >= minIf(ts, ${EVENT_KINDS.pageview}),
             arraySort(h -> (${col('ts')}, ${col('name')}, ${col('path')}), groupArray(tuple(${HIT_COLUMNS.join(', ')})))) AS hits
         FROM raw_hits
         WHERE site_id = {site:String}
@@ -70,7 +70,8 @@ FROM (
       )
     )
   )
+  ARRAY JOIN visits AS v, arrayEnumerate(visits) AS n
+  WHERE pageviews + events > 0
 )
-ARRAY JOIN hits AS h, arrayEnumerate(hits) AS i
-WHERE pageviews[visit_no] + events[visit_no] > 0
+ARRAY JOIN v AS h, arrayEnumerate(v) AS hit_no
 `
