@@ -21,8 +21,9 @@ describe('funnel SQL builder (pure)', () => {
     expect(sql).toContain('range(1, 6)')
     expect(sql).toContain('arrayFirstIndex(h -> h.2[1], hits) AS f0p1')
     expect(sql).toContain('h.2[3], hits, arrayEnumerate(hits))) AS f0p3')
-    expect(sql).toContain('NOT hits[i + j - 1].2[3 + j]')
-    expect(sql).toContain('if(hits[i].2[4]')
+    // B's steps are matches 4 and 5; step 2's column is shifted by one hit.
+    expect(sql).toContain('arrayResize(arraySlice(arrayMap(h -> h.2[4], hits), 1), length(hits), 0)')
+    expect(sql).toContain('arrayResize(arraySlice(arrayMap(h -> h.2[5], hits), 2), length(hits), 0)')
     expect(sql).toContain('AS f1p2')
     expect(sql).not.toContain('f1p3')
     expect(sql).toContain("tuple('source', ")

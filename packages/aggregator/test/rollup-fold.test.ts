@@ -32,7 +32,19 @@ function capped(client: ClickHouseClient): ClickHouseClient {
 const view = (visitor: string, h: number, path: string, source = ''): RawHit => ({ ...tailHit('test', visitor), ts: DAY_START + h * H, path, source, country: 'DE' })
 
 beforeAll(async () => {
-  const config = testConfig({ aggregation: { minGroupSize: 3, filterDimensions: ['country'] } })
+  const config = testConfig({
+    aggregation: { minGroupSize: 3, filterDimensions: ['country'] },
+    sites: [
+      {
+        id: 'test',
+        domains: ['test.example'],
+        funnels: [
+          { name: 'Crawl', order: 'directly', steps: [{ page: '/p0' }, { page: '/p1' }, { page: '/p2' }] },
+          { name: 'Back', steps: [{ page: '/p1' }, { page: '/p0' }] },
+        ],
+      },
+    ],
+  })
   store = await tempStore(config)
   await store.client.insert({
     table: 'raw_hits',
@@ -63,7 +75,7 @@ const other = (dimension: string, filter: [string, string]) =>
   )
 
 describe('a visitor with thousands of hits in a day', () => {
-  it('rolls up into one exact visit', async () => {
+  it('rolls up into one exact visit, funnels included', async () => {
     // The rollup ran with 256 MiB per statement: a visitor's whole hit array repeated per
     // hit would take 5,000² tuples here.
     expect(await rows(store, 'SELECT visitors, visits, pageviews, duration_s FROM agg_totals_daily WHERE day = {day:Date}', { day: CRAWLER_DAY })).toEqual([
@@ -73,6 +85,13 @@ describe('a visitor with thousands of hits in a day', () => {
     expect(await rows(store, "SELECT dimension, sum(visitors) AS visitors, sum(pageviews) AS pageviews FROM agg_breakdown_daily WHERE day = {day:Date} AND dimension IN ('page', 'entry_page') AND filter_dimension = '' GROUP BY dimension ORDER BY dimension", { day: CRAWLER_DAY })).toEqual([
       { dimension: 'entry_page', visitors: '1', pageviews: String(CRAWLER_HITS) },
       { dimension: 'page', visitors: '1', pageviews: String(CRAWLER_HITS) },
+    ])
+    expect(await rows(store, "SELECT funnel, step, visits FROM agg_funnels_daily WHERE day = {day:Date} AND filter_dimension = '' AND time_bucket_s = -1 ORDER BY funnel, step", { day: CRAWLER_DAY })).toEqual([
+      { funnel: 'Back', step: 1, visits: '1' },
+      { funnel: 'Back', step: 2, visits: '1' },
+      { funnel: 'Crawl', step: 1, visits: '1' },
+      { funnel: 'Crawl', step: 2, visits: '1' },
+      { funnel: 'Crawl', step: 3, visits: '1' },
     ])
   })
 })

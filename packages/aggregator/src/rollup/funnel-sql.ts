@@ -40,8 +40,13 @@ function positions(funnel: Funnel, k: number, offset: number): string[] {
         : `if(${p(i)} = 0, 0, arrayFirstIndex((h, x) -> x > ${p(i)} AND h.2[${offset + i + 1}], hits, arrayEnumerate(hits))) AS ${p(i + 1)}`,
     )
   }
-  const misses = `arrayMap(i -> arrayFirstIndex(j -> NOT hits[i + j - 1].2[${offset} + j], range(1, ${n + 1})), arrayEnumerate(hits))`
-  const runs = `arrayMap((i, miss) -> if(hits[i].2[${offset + 1}], if(miss = 0, ${n}, miss - 1), 0), arrayEnumerate(hits), ${misses})`
+  // Element i of step j's column says whether hit i + j - 1 matches step j: a run starting
+  // at hit i is the count of leading matches across the columns. Each lambda reads only
+  // its own elements: a lambda that indexed into hits would get a copy of hits per hit.
+  const steps = funnel.steps.map((_, i) => i + 1)
+  const column = (j: number) => `arrayResize(arraySlice(arrayMap(h -> h.2[${offset + j}], hits), ${j}), length(hits), 0)`
+  const leading = (j: number): string => (j > n ? `${n}` : `if(s${j}, ${leading(j + 1)}, ${j - 1})`)
+  const runs = `arrayMap((${steps.map((j) => `s${j}`).join(', ')}) -> ${leading(1)}, ${steps.map(column).join(', ')})`
   return [`${runs} AS f${k}runs`, `arrayMax(f${k}runs) AS f${k}best`, `indexOf(f${k}runs, f${k}best) AS f${k}start`, ...funnel.steps.map((_, i) => `if(f${k}best >= ${i + 1}, f${k}start + ${i}, 0) AS ${p(i + 1)}`)]
 }
 
