@@ -39,7 +39,7 @@ FROM (
   -- Only single values of the visit are read past the last ARRAY JOIN, which repeats them for every hit.
   SELECT visitor_no, visitor_visits, toUInt32(n) AS visit_no, v, v[1] AS head,
     -- Hits are in time order: a visit's first and last are its earliest and latest.
-    toUInt32(dateDiff('second', head.1, v[-1].1)) AS duration,
+    toUInt32(dateDiff('second', ${col('ts', 'head')}, ${col('ts', 'v[-1]')})) AS duration,
     toUInt32(length(${hitsOf('pageview')})) AS pageviews,
     toUInt32(length(${hitsOf('custom')})) AS events,
     arraySum(h -> ${col('engagement_ms')}, ${hitsOf('engagement')}) AS engagement,
@@ -52,7 +52,7 @@ FROM (
     SELECT toUInt32(row_number() OVER ()) AS visitor_no, arraySplit((h, s) -> s, hits, starts) AS visits,
       toUInt32(arrayCount(v -> arrayExists(h -> ${kind('pageview')} OR ${kind('custom')}, v), visits)) AS visitor_visits
     FROM (
-      SELECT hits, arrayMap(h -> h.1, hits) AS times,
+      SELECT hits, arrayMap(h -> ${col('ts')}, hits) AS times,
         arrayMap((h, previous, i) -> toUInt8(i = 1 OR (${col('name')} != 'engagement' AND dateDiff('millisecond', previous, ${col('ts')}) >= {gap_ms:UInt32})),
           hits, arrayPushFront(arrayPopBack(times), times[1]), arrayEnumerate(hits)) AS starts
       FROM (
