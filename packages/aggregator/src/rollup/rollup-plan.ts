@@ -121,8 +121,9 @@ export function byMonth(plan: readonly PlannedDay[]): PlannedDay[][] {
   const months = new Map<string, PlannedDay[]>()
   for (const day of plan) {
     const month = day.day.slice(0, 7)
-    months.set(month, months.get(month) ?? [])
-    months.get(month)!.push(day)
+    const days = months.get(month)
+    if (days) days.push(day)
+    else months.set(month, [day])
   }
   return [...months.values()]
 }

@@ -50,7 +50,8 @@ FROM (
   FROM (
     -- Which visitor gets which number is of no consequence: only distinct counts are taken.
     SELECT toUInt32(row_number() OVER ()) AS visitor_no, arraySplit((h, s) -> s, hits, starts) AS visits,
-      toUInt32(arrayCount(v -> arrayExists(h -> ${kind('pageview')} OR ${kind('custom')}, v), visits)) AS visitor_visits
+      arrayMap(v -> arrayExists(h -> ${kind('pageview')} OR ${kind('custom')}, v), visits) AS counted,
+      toUInt32(arraySum(counted)) AS visitor_visits
     FROM (
       SELECT hits, arrayMap(h -> ${col('ts')}, hits) AS times,
         arrayMap((h, previous, i) -> toUInt8(i = 1 OR (${col('name')} != 'engagement' AND dateDiff('millisecond', previous, ${col('ts')}) >= {gap_ms:UInt32})),
@@ -70,8 +71,8 @@ FROM (
       )
     )
   )
-  ARRAY JOIN visits AS v, arrayEnumerate(visits) AS n
-  WHERE pageviews + events > 0
+  ARRAY JOIN visits AS v, arrayEnumerate(visits) AS n, counted AS visit_counted
+  WHERE visit_counted
 )
 ARRAY JOIN v AS h, arrayEnumerate(v) AS hit_no
 `
