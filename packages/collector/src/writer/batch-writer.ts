@@ -195,9 +195,10 @@ export class BatchWriter<T> {
   }
 
   /**
-   * Replays the spool, then flushes memory, until both are empty or an insert fails. A
-   * flush asked for while one runs follows it (one follower for all such asks), so rows
-   * taken after the running drain last looked are written too.
+   * Replays the spool, then writes the rows in memory when it starts and any full batch
+   * taken meanwhile, until done or an insert fails. A flush asked for while one runs
+   * follows it (one follower for all such asks), so rows taken after the running drain
+   * started are written too.
    */
   flush(trigger: FlushTrigger = 'manual'): Promise<void> {
     if (this.flushing) {
@@ -238,8 +239,13 @@ export class BatchWriter<T> {
       spool.quarantine(b.file)
       this.quarantined({ id: b.id, rows: b.rows, error })
     }
-    while (this.queue.length > 0) {
+    // Rows taken while this drain inserts wait for the next tick, unless they fill a batch:
+    // under load, sending them at once made an insert of a few hundred rows after every
+    // insert, and the store pays a fixed cost, a part and its merges for each.
+    let owed = this.queue.length
+    while (this.queue.length > 0 && (owed > 0 || this.queue.length >= this.opts.batchMaxRows)) {
       const batch = this.queue.splice(0, this.opts.batchMaxRows)
+      owed -= batch.length
       const id = randomUUID()
       const lines = batch.join('\n')
       const bodyBytes = Buffer.byteLength(lines)
