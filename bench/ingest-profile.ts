@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { availableParallelism, tmpdir } from 'node:os'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { drained, load, startTarget, type Target } from './ingest.ts'
 import { allocations, breakdown, type CpuProfile } from './lib/cpu-profile.ts'
@@ -18,6 +18,8 @@ import { machine } from './lib/machine.ts'
 import { cpuSeconds, threadCpuSeconds } from './lib/process-stats.ts'
 import { buildRequests } from './lib/requests.ts'
 import type { GcSummary } from './lib/profile-window.ts'
+import { loadConfig } from '@quiet-analytics/core'
+import { connectStore } from '@quiet-analytics/store'
 
 if (!process.env.QA_BENCH_PINNED) {
   if (availableParallelism() < 2 || spawnSync('taskset', ['-V']).status !== 0) {
@@ -53,6 +55,17 @@ const threadsOf = (pids: number[]) => {
   }
   return all
 }
+/** The store's own counters (system.events), read as the writer through the endpoint the store process publishes in its data directory. */
+async function storeCounters(storePid: number) {
+  const store = await connectStore(loadConfig({}, { dataDir: readlinkSync(`/proc/${storePid}/cwd`), logLevel: 'silent' }))
+  return {
+    read: async () => {
+      const rows = await (await store.client.query({ query: 'SELECT event, value FROM system.events', format: 'JSONEachRow' })).json<{ event: string; value: string }>()
+      return Object.fromEntries(rows.map((r) => [r.event, Number(r.value)]))
+    },
+    close: () => store.close(),
+  }
+}
 const diff = (after: Map<string, number>, before: Map<string, number>) => new Map([...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)]))
 
 log(`bench ingest-profile: ${target} on CPU 0, load generator on CPU 1 (64 connections, realistic corpus), ${DURATION_S} s profiled`)
@@ -64,6 +77,9 @@ try {
   const idleBefore = threadsOf(pids)
   await new Promise((r) => setTimeout(r, IDLE_S * 1000))
   const idle = diff(threadsOf(pids), idleBefore)
+  // The store's counters from before the load until its last row is stored: most inserts come after the load.
+  const counters = t.storePid ? await storeCounters(t.storePid) : undefined
+  const eventsBefore = await counters?.read()
   const before = threadsOf(pids)
   t.child.kill('SIGUSR2')
   await t.printed('profiling')
@@ -72,12 +88,14 @@ try {
   await t.printed('profiled')
   await drained(t.port)
   const busy = diff(threadsOf(pids), before)
+  const eventsAfter = await counters?.read()
+  await counters?.close()
   const n = r.requests.total
   const us = (seconds: number) => Number(((seconds * 1e6) / n).toFixed(1))
   const idleUs = (seconds: number) => Number(((seconds * 1e6 * (DURATION_S / IDLE_S)) / n).toFixed(1))
   const profile = JSON.parse(readFileSync(join(dir, 'profile.cpuprofile'), 'utf8')) as CpuProfile
   const gc = JSON.parse(readFileSync(join(dir, 'gc.json'), 'utf8')) as GcSummary
-  const storeEvents = existsSync(join(dir, 'store-events.json')) ? (JSON.parse(readFileSync(join(dir, 'store-events.json'), 'utf8')) as Record<string, number>) : {}
+  const storeEvents = eventsBefore && eventsAfter ? Object.fromEntries(Object.entries(eventsAfter).map(([k, v]) => [k, v - (eventsBefore[k] ?? 0)])) : {}
   const areas = breakdown(profile)
   const heap = JSON.parse(readFileSync(join(dir, 'heap.json'), 'utf8')) as { head: Parameters<typeof allocations>[0] }
   const perRequest = (ms: number) => Number(((ms * 1000) / n).toFixed(1))
@@ -98,6 +116,7 @@ try {
         .filter(([k]) => STORE_EVENTS.includes(k))
         .map(([k, v]) => [k, Number((v / n).toFixed(3))]),
     ),
+    rowsPerInsert: storeEvents.InsertQuery ? Math.round((storeEvents.InsertedRows ?? 0) / storeEvents.InsertQuery) : undefined,
     topAllocationsBytesPerRequest: allocations(heap.head, 25).map((a) => ({ fn: a.fn, bytes: Math.round(a.bytes / n) })),
     gc: {
       per10kRequests: Object.fromEntries(Object.entries(gc.byType).map(([k, v]) => [k, { count: Number(((v.count * 1e4) / n).toFixed(1)), pauseMs: Number(((v.ms * 1e4) / n).toFixed(1)) }])),
@@ -140,7 +159,9 @@ const md = [
   '|---|---|',
   ...result.topAllocationsBytesPerRequest.map((a) => `| ${a.fn.replace(/\|/g, '\\|')} | ${a.bytes} |`),
   '',
-  '## The store\'s counters (system.events, per request)',
+  '## The store\'s counters (system.events, per request, from before the load until every event is stored)',
+  '',
+  `Rows per insert: ${result.rowsPerInsert ?? '–'} (the collector's batches; each insert costs the store a fixed part of its CPU, a part and its merges).`,
   '',
   '| counter | per request |',
   '|---|---|',

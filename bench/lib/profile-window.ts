@@ -36,19 +36,16 @@ function summariseGc(events: GcEvent[]): GcSummary {
 }
 
 /**
- * Installs the SIGUSR2 toggle; the second signal writes profile.cpuprofile, heap.json, gc.json and
- * (given `storeEvents`) store-events.json, the store's counters over the window, to
- * `dir`, and prints "profiled".
+ * Installs the SIGUSR2 toggle; the second signal writes profile.cpuprofile, heap.json and
+ * gc.json to `dir`, and prints "profiled".
  */
-export function profileOnSignal(dir: string, storeEvents?: () => Promise<Record<string, number>>, samplingIntervalUs = 200): void {
+export function profileOnSignal(dir: string, samplingIntervalUs = 200): void {
   const session = new Session()
   session.connect()
   let gc: GCProfiler | undefined
-  let eventsBefore: Promise<Record<string, number>> | undefined
   process.on('SIGUSR2', () => {
     if (!gc) {
       gc = new GCProfiler()
-      eventsBefore = storeEvents?.()
       void session
         .post('Profiler.enable')
         .then(() => session.post('Profiler.setSamplingInterval', { interval: samplingIntervalUs }))
@@ -62,11 +59,10 @@ export function profileOnSignal(dir: string, storeEvents?: () => Promise<Record<
       return
     }
     const gcEvents = (gc.stop() as { statistics: GcEvent[] }).statistics
-    void Promise.all([session.post('Profiler.stop'), session.post('HeapProfiler.stopSampling'), eventsBefore, storeEvents?.()]).then(([{ profile }, { profile: heap }, before, after]) => {
+    void Promise.all([session.post('Profiler.stop'), session.post('HeapProfiler.stopSampling')]).then(([{ profile }, { profile: heap }]) => {
       writeFileSync(join(dir, 'profile.cpuprofile'), JSON.stringify(profile))
       writeFileSync(join(dir, 'heap.json'), JSON.stringify(heap))
       writeFileSync(join(dir, 'gc.json'), JSON.stringify(summariseGc(gcEvents)))
-      if (before && after) writeFileSync(join(dir, 'store-events.json'), JSON.stringify(Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v !== 0))))
       process.stdout.write('profiled\n')
     })
   })

@@ -59,16 +59,8 @@ interface Served {
   server: Server
   storePid?: number
   workerPids?: number[]
-  /** The store's own counters (system.events), for a profile window. */
-  storeEvents?: () => Promise<Record<string, number>>
   finish(): Promise<Record<string, unknown>>
 }
-
-const storeEvents = (store: Store) => () =>
-  store.client
-    .query({ query: 'SELECT event, value FROM system.events', format: 'JSONEachRow' })
-    .then((r) => r.json<{ event: string; value: string }>())
-    .then((rows) => Object.fromEntries(rows.map((r) => [r.event, Number(r.value)])))
 
 /** A collector (standalone or in Express) on a store; counts what it accepted and what was stored. */
 async function serveCollector(dataDir: string, slot?: { index: number; count: number }): Promise<Served> {
@@ -136,7 +128,6 @@ async function serve(): Promise<Served> {
     return {
       ...served,
       storePid: engine.enginePid,
-      storeEvents: storeEvents(writer),
       finish: async () => {
         const counts = await served.finish()
         await cleanup()
@@ -184,8 +175,8 @@ async function main(): Promise<void> {
     })
     return
   }
-  const { server, storePid, workerPids, storeEvents: events, finish } = await serve()
-  if (process.env.QA_BENCH_PROFILE) (await import('./profile-window.ts')).profileOnSignal(process.env.QA_BENCH_PROFILE, events)
+  const { server, storePid, workerPids, finish } = await serve()
+  if (process.env.QA_BENCH_PROFILE) (await import('./profile-window.ts')).profileOnSignal(process.env.QA_BENCH_PROFILE)
   // Time from request to response inside the server: what queueing and connection set-up
   // in the load generator's latency are not. (Not recorded for collector-2: its workers serve.)
   const handling: number[] = []
