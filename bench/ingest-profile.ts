@@ -71,6 +71,7 @@ const diff = (after: Map<string, number>, before: Map<string, number>) => new Ma
 log(`bench ingest-profile: ${target} on CPU 0, load generator on CPU 1 (64 connections, realistic corpus), ${DURATION_S} s profiled`)
 const t = await startTarget(target, 0, { QA_BENCH_PROFILE: dir })
 let result
+let counters: Awaited<ReturnType<typeof storeCounters>> | undefined
 try {
   const pids = [t.child.pid!, ...(t.storePid ? [t.storePid] : [])]
   await load(t.port, 2, 64, requests)
@@ -78,7 +79,7 @@ try {
   await new Promise((r) => setTimeout(r, IDLE_S * 1000))
   const idle = diff(threadsOf(pids), idleBefore)
   // The store's counters from before the load until its last row is stored: most inserts come after the load.
-  const counters = t.storePid ? await storeCounters(t.storePid) : undefined
+  counters = t.storePid ? await storeCounters(t.storePid) : undefined
   const eventsBefore = await counters?.read()
   const before = threadsOf(pids)
   t.child.kill('SIGUSR2')
@@ -89,7 +90,6 @@ try {
   await drained(t.port)
   const busy = diff(threadsOf(pids), before)
   const eventsAfter = await counters?.read()
-  await counters?.close()
   const n = r.requests.total
   const us = (seconds: number) => Number(((seconds * 1e6) / n).toFixed(1))
   const idleUs = (seconds: number) => Number(((seconds * 1e6 * (DURATION_S / IDLE_S)) / n).toFixed(1))
@@ -125,6 +125,7 @@ try {
     },
   }
 } finally {
+  await counters?.close()
   t.child.kill('SIGTERM')
   await new Promise((r) => (t.child.exitCode === null ? t.child.once('exit', r) : r(undefined)))
   rmSync(dir, { recursive: true, force: true })

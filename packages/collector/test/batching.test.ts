@@ -1,21 +1,34 @@
-import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
 import { BatchWriter } from '@quiet-analytics/collector'
 import type { LinesInsert } from '@quiet-analytics/store'
+import { Spool } from '../src/writer/spool.ts'
 
 const COLUMNS = ['ts', 'path'] as const
 type Row = { ts: number; path: string }
 
-/** A store whose inserts finish only when the test says so, as a busy store's do. */
+const dirs: string[] = []
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+const newSpool = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qa-batching-'))
+  dirs.push(dir)
+  return new Spool(dir, 10_000_000)
+}
+
+/** A store whose inserts finish (or fail) only when the test says so, as a busy store's do. */
 function heldStore() {
   const inserts: number[] = []
-  const held: (() => void)[] = []
+  const held: { resolve: () => void; reject: (e: Error) => void }[] = []
   const insert = (i: LinesInsert) =>
-    new Promise<void>((resolve) => {
+    new Promise<void>((resolve, reject) => {
       inserts.push(i.body.toString().split('\n').length)
-      held.push(resolve)
+      held.push({ resolve, reject })
     })
-  const releaseAll = () => held.splice(0).forEach((r) => r())
-  return { inserts, insert, releaseAll, waiting: () => held.length }
+  const releaseAll = () => held.splice(0).forEach((h) => h.resolve())
+  const failAll = () => held.splice(0).forEach((h) => h.reject(new Error('the store is down')))
+  return { inserts, insert, releaseAll, failAll, waiting: () => held.length }
 }
 
 const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ ts: from + i, path: `/p/${from + i}` }))
@@ -76,6 +89,61 @@ describe('batching under load', () => {
     await asked
     expect(store.inserts).toEqual([10, 30])
     expect(writer.buffered).toBe(0)
+    await writer.close()
+  })
+
+  it('answers a durable event right after the running insert, without waiting for a tick', async () => {
+    const store = heldStore()
+    const writer = new BatchWriter<Row>({ insert: store.insert, table: 'raw_hits', columns: COLUMNS, batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 10_000 })
+    for (const r of rows(0, 10)) writer.enqueue(r)
+    const tick = writer.flush('interval')
+    const durable = writer.enqueue({ ts: 99, path: '/durable' }, { durable: true })
+    expect(durable).toBeInstanceOf(Promise)
+    store.releaseAll()
+    await tick
+    await expect.poll(() => store.waiting()).toBe(1)
+    store.releaseAll()
+    await durable
+    expect(store.inserts).toEqual([10, 1])
+    await writer.close()
+  })
+
+  it('with the store failing, spools the rows that arrived during the failed insert at once, not a tick later', async () => {
+    const store = heldStore()
+    const spool = newSpool()
+    const writer = new BatchWriter<Row>({ insert: store.insert, table: 'raw_hits', columns: COLUMNS, batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 10_000, spool, retryDelayMs: 60_000 })
+    for (const r of rows(0, 10)) writer.enqueue(r)
+    const tick = writer.flush('interval')
+    for (const r of rows(10, 30)) writer.enqueue(r)
+    store.failAll()
+    await tick
+    expect(store.inserts).toEqual([10])
+    expect(writer.buffered).toBe(0)
+    expect(spool.batches).toBe(2)
+    await writer.close()
+  })
+
+  it('runs a flush asked for during a drain even when that drain throws', async () => {
+    const store = heldStore()
+    const spool = newSpool()
+    spool.append({ id: 'b-1', rows: 1, lines: JSON.stringify([1, '/spooled']) })
+    const writer = new BatchWriter<Row>({ insert: store.insert, table: 'raw_hits', columns: COLUMNS, batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 10_000, spool })
+    const first = writer.flush('interval')
+    await expect.poll(() => store.waiting()).toBe(1)
+    const asked = writer.flush()
+    // The spooled batch is stored, but its file cannot be removed: the drain throws.
+    const remove = spool.remove.bind(spool)
+    spool.remove = () => {
+      spool.remove = remove
+      throw new Error('disk error')
+    }
+    store.releaseAll()
+    await expect(first).rejects.toThrow('disk error')
+    // The asked-for flush still runs: it replays the batch again (same id, so stored once) and ends.
+    await expect.poll(() => store.waiting()).toBe(1)
+    store.releaseAll()
+    await asked
+    expect(spool.batches).toBe(0)
     await writer.close()
   })
 })

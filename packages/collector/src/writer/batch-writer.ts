@@ -202,10 +202,12 @@ export class BatchWriter<T> {
    */
   flush(trigger: FlushTrigger = 'manual'): Promise<void> {
     if (this.flushing) {
-      return (this.following ??= this.flushing.then(() => {
+      // Even after a drain that threw (a spool file it could not read), the follower runs.
+      const follow = () => {
         this.following = undefined
         return this.flush(trigger)
-      }))
+      }
+      return (this.following ??= this.flushing.then(follow, follow))
     }
     this.flushing = this.drain(trigger).finally(() => {
       this.flushing = undefined
@@ -241,9 +243,11 @@ export class BatchWriter<T> {
     }
     // Rows taken while this drain inserts wait for the next tick, unless they fill a batch:
     // under load, sending them at once made an insert of a few hundred rows after every
-    // insert, and the store pays a fixed cost, a part and its merges for each.
+    // insert, and the store pays a fixed cost, a part and its merges for each. With the
+    // store failing, everything goes to the spool now: that costs the store nothing, and
+    // a row in memory is one a crash would lose.
     let owed = this.queue.length
-    while (this.queue.length > 0 && (owed > 0 || this.queue.length >= this.opts.batchMaxRows)) {
+    while (this.queue.length > 0 && (owed > 0 || !storeUp || this.queue.length >= this.opts.batchMaxRows)) {
       const batch = this.queue.splice(0, this.opts.batchMaxRows)
       owed -= batch.length
       const id = randomUUID()
