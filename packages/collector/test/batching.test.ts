@@ -31,17 +31,27 @@ function heldStore() {
   return { inserts, insert, releaseAll, failAll, waiting: () => held.length }
 }
 
+/** A writer with a 100-row batch and no tick during the test: the test flushes as a tick would. */
+const writerOn = (store: ReturnType<typeof heldStore>, spool?: Spool) =>
+  new BatchWriter<Row>({ insert: store.insert, table: 'raw_hits', columns: COLUMNS, batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 10_000, ...(spool ? { spool, retryDelayMs: 60_000 } : {}) })
+
+/** A tick's insert of 10 rows, held by the store while `arriving` more rows are accepted. */
+function tickWhileArriving(writer: BatchWriter<Row>, arriving: number): Promise<void> {
+  for (const r of rows(0, 10)) writer.enqueue(r)
+  const tick = writer.flush('interval')
+  for (const r of rows(10, arriving)) writer.enqueue(r)
+  return tick
+}
+
 const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ ts: from + i, path: `/p/${from + i}` }))
 
 describe('batching under load', () => {
   it('leaves rows that arrive during an insert for the next tick, instead of sending them at once in a small insert', async () => {
     const store = heldStore()
-    const writer = new BatchWriter<Row>({ insert: store.insert, table: 'raw_hits', columns: COLUMNS, batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 10_000 })
-    for (const r of rows(0, 10)) writer.enqueue(r)
-    const tick = writer.flush('interval')
-    expect(store.waiting()).toBe(1)
+    const writer = writerOn(store)
     // Events keep coming while the store works on the first insert.
-    for (const r of rows(10, 30)) writer.enqueue(r)
+    const tick = tickWhileArriving(writer, 30)
+    expect(store.waiting()).toBe(1)
     store.releaseAll()
     await tick
     expect(store.inserts).toEqual([10])
@@ -57,10 +67,8 @@ describe('batching under load', () => {
 
   it('still writes the full batches that pile up during an insert, and keeps the rest for the next tick', async () => {
     const store = heldStore()
-    const writer = new BatchWriter<Row>({ insert: store.insert, table: 'raw_hits', columns: COLUMNS, batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 10_000 })
-    for (const r of rows(0, 10)) writer.enqueue(r)
-    const tick = writer.flush('interval')
-    for (const r of rows(10, 250)) writer.enqueue(r)
+    const writer = writerOn(store)
+    const tick = tickWhileArriving(writer, 250)
     for (let released = 0; released < 3; released++) {
       await expect.poll(() => store.waiting()).toBe(1)
       store.releaseAll()
@@ -77,10 +85,8 @@ describe('batching under load', () => {
 
   it('a flush asked for during an insert writes every row accepted before it was asked', async () => {
     const store = heldStore()
-    const writer = new BatchWriter<Row>({ insert: store.insert, table: 'raw_hits', columns: COLUMNS, batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 10_000 })
-    for (const r of rows(0, 10)) writer.enqueue(r)
-    const tick = writer.flush('interval')
-    for (const r of rows(10, 30)) writer.enqueue(r)
+    const writer = writerOn(store)
+    const tick = tickWhileArriving(writer, 30)
     const asked = writer.flush()
     store.releaseAll()
     await tick
@@ -94,7 +100,7 @@ describe('batching under load', () => {
 
   it('answers a durable event right after the running insert, without waiting for a tick', async () => {
     const store = heldStore()
-    const writer = new BatchWriter<Row>({ insert: store.insert, table: 'raw_hits', columns: COLUMNS, batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 10_000 })
+    const writer = writerOn(store)
     for (const r of rows(0, 10)) writer.enqueue(r)
     const tick = writer.flush('interval')
     const durable = writer.enqueue({ ts: 99, path: '/durable' }, { durable: true })
@@ -111,10 +117,8 @@ describe('batching under load', () => {
   it('with the store failing, spools the rows that arrived during the failed insert at once, not a tick later', async () => {
     const store = heldStore()
     const spool = newSpool()
-    const writer = new BatchWriter<Row>({ insert: store.insert, table: 'raw_hits', columns: COLUMNS, batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 10_000, spool, retryDelayMs: 60_000 })
-    for (const r of rows(0, 10)) writer.enqueue(r)
-    const tick = writer.flush('interval')
-    for (const r of rows(10, 30)) writer.enqueue(r)
+    const writer = writerOn(store, spool)
+    const tick = tickWhileArriving(writer, 30)
     store.failAll()
     await tick
     expect(store.inserts).toEqual([10])
@@ -127,7 +131,7 @@ describe('batching under load', () => {
     const store = heldStore()
     const spool = newSpool()
     spool.append({ id: 'b-1', rows: 1, lines: JSON.stringify([1, '/spooled']) })
-    const writer = new BatchWriter<Row>({ insert: store.insert, table: 'raw_hits', columns: COLUMNS, batchMaxRows: 100, flushIntervalMs: 60_000, maxBufferedRows: 10_000, spool })
+    const writer = writerOn(store, spool)
     const first = writer.flush('interval')
     await expect.poll(() => store.waiting()).toBe(1)
     const asked = writer.flush()
