@@ -46,3 +46,38 @@ describe('funnels at rollup', () => {
     expect(bySource.reduce((a, r) => a + Number(r.visits), 0)).toBe(6)
   })
 })
+
+/** A second store with other aggregation settings, rolled up once. */
+async function rolledUp(aggregation: { minGroupSize: number; filterDimensions: ('source' | 'country')[] }) {
+  const s = await tempStore(testConfig({ sites: [{ ...TEST_SITE, funnels: [SIGNUP] }], aggregation }))
+  await s.client.insert({ table: 'raw_hits', values: TRAFFIC, format: 'JSONEachRow' })
+  await new Aggregator(s.config, s, createLogger('silent'), clock).rollup()
+  return s
+}
+
+describe('funnels beside the breakdowns', () => {
+  it('fold a filter value under k into (other), as the breakdowns do', async () => {
+    // Google brings 4 visitors, direct traffic 3: under k = 4, direct is (other).
+    const s = await rolledUp({ minGroupSize: 4, filterDimensions: ['source'] })
+    try {
+      const q = (table: string, where: string) => rows<{ v: string }>(s, `SELECT DISTINCT filter_value AS v FROM ${table} WHERE filter_dimension = 'source' AND ${where} ORDER BY v`)
+      expect(await q('agg_funnels_daily', '1')).toEqual([{ v: '(other)' }, { v: 'Google' }])
+      expect(await q('agg_breakdown_daily', "dimension = 'country'")).toEqual([{ v: '(other)' }, { v: 'Google' }])
+      const step1 = await rows<{ v: string; visits: string }>(s, "SELECT filter_value AS v, sum(visits) AS visits FROM agg_funnels_daily WHERE funnel = 'Signup' AND filter_dimension = 'source' AND step = 1 AND time_bucket_s = -1 GROUP BY v ORDER BY v")
+      expect(step1).toEqual([{ v: '(other)', visits: '3' }, { v: 'Google', visits: '3' }])
+    } finally {
+      await s.destroy()
+    }
+  })
+
+  it('count funnels and breakdowns with no filter dimension configured', async () => {
+    const s = await rolledUp({ minGroupSize: 1, filterDimensions: [] })
+    try {
+      expect(await rows(s, "SELECT DISTINCT filter_dimension AS f FROM agg_funnels_daily")).toEqual([{ f: '' }])
+      expect(await rows(s, "SELECT DISTINCT filter_dimension AS f FROM agg_breakdown_daily")).toEqual([{ f: '' }])
+      expect(await rows(s, "SELECT value, visitors FROM agg_breakdown_daily WHERE dimension = 'source' ORDER BY value")).toEqual([{ value: '', visitors: '3' }, { value: 'Google', visitors: '4' }])
+    } finally {
+      await s.destroy()
+    }
+  })
+})

@@ -1,7 +1,7 @@
 import { DAILY_AGGREGATE_TABLES, endOfSiteDay, minGroupSize, startOfSiteDay, type Site, type VisitDimension } from '@quiet-analytics/core'
 import type { ClickHouseClient } from '@quiet-analytics/store'
 import { BUILD_WORK_SQL } from './work-table.ts'
-import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, smallFilterValuesSql, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
+import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
 import { funnelsParams, funnelsSql } from './funnel-sql.ts'
 import { replacePartition } from './replace-partition.ts'
 import { settled } from './concurrency.ts'
@@ -40,16 +40,10 @@ export async function rollupDay(client: ClickHouseClient, day: string, sites: Si
     await command('ALTER TABLE rollup_work DROP PARTITION ({site:String}, {day:Date})', params)
     try {
       await command(BUILD_WORK_SQL, params)
-      const foldedAggregates = async () => {
-        const smallSql = smallFilterValuesSql(settings.filterDimensions)
-        const small = smallSql ? await (await client.query({ query: smallSql, query_params: params, format: 'JSONEachRow' })).json<{ dim: string; val: string }>() : []
-        const smallFilters = small.map((s) => `${s.dim}=${s.val}`)
-        await command(breakdownSql(settings.filterDimensions), { ...params, small_filters: smallFilters })
-        if (site.funnels.length > 0) await command(funnelsSql(site.funnels, settings.filterDimensions), { ...params, ...funnelsParams(site.funnels), small_filters: smallFilters })
-      }
       // Each aggregate only reads the work table: the small ones run beside the breakdown.
       await settled([
-        foldedAggregates(),
+        command(breakdownSql(settings.filterDimensions), params),
+        site.funnels.length > 0 ? command(funnelsSql(site.funnels, settings.filterDimensions), { ...params, ...funnelsParams(site.funnels) }) : undefined,
         command(TOTALS_DAILY_SQL, params),
         command(TOTALS_HOURLY_SQL, params),
         command(EVENTS_SQL, params),

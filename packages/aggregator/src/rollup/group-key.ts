@@ -1,0 +1,45 @@
+import { DIMENSIONS, OTHER, VISIT_DIMENSION_NAMES, type VisitDimension } from '@quiet-analytics/core'
+
+/** The page's number in a group key; visit dimensions are 1, 2, 3... and 0 is no dimension. */
+export const PAGE_DIM = 255
+export const visitDimNumber = (d: VisitDimension) => VISIT_DIMENSION_NAMES.indexOf(d) + 1
+
+const LOW = '0x00FFFFFFFFFFFFFF'
+const VISIT_DIM_NAMES_SQL = `[${VISIT_DIMENSION_NAMES.map((n) => `'${n}'`).join(', ')}]`
+
+/**
+ * A dimension's value as one 64-bit number: the dimension's number in the top byte, a
+ * 56-bit hash of the value below. Two such keys fit the aggregation's fastest
+ * fixed-size hash table; two values of one dimension share a key with odds of n²/2⁵⁷
+ * for n values a day (under one in a million for a hundred thousand pages).
+ */
+export const groupKey = (dim: string | number, value: string) => `bitOr(bitShiftLeft(toUInt64(${dim}), 56), bitAnd(sipHash64(${value}), ${LOW}))`
+
+/** Whether a key is some dimension's (other). */
+export const isOtherKey = (k: string) => `bitAnd(${k}, ${LOW}) = bitAnd(sipHash64('${OTHER}'), ${LOW})`
+
+/** A key's dimension name: '' for 0 (no dimension). */
+export const dimNameOfKey = (k: string) => `multiIf(bitShiftRight(${k}, 56) AS n_${k} = 0, '', n_${k} = ${PAGE_DIM}, 'page', ${VISIT_DIM_NAMES_SQL}[n_${k}])`
+
+const THIS_DAY = 'site_id = {site:String} AND day = {day:Date}'
+
+/**
+ * The keys of the day's filter values with fewer than k visitors, as a subquery: they
+ * are folded into (other) before anything is counted per filter value, so no row names
+ * a filter value too small to show.
+ */
+function smallFilterKeys(filterDimensions: readonly VisitDimension[]): string {
+  return `(
+    SELECT d FROM rollup_work
+    ARRAY JOIN [${filterDimensions.map((f) => groupKey(visitDimNumber(f), DIMENSIONS[f].sql)).join(', ')}] AS d
+    WHERE ${THIS_DAY} AND first_in_visit = 1
+    GROUP BY d
+    HAVING uniqExact(visitor_no) < {k:UInt32})`
+}
+
+/** Whether a filter value's key is small. Every test reads the same subquery, which the engine builds once per statement. */
+export const isSmallFilterKey = (filterDimensions: readonly VisitDimension[], key: string) => `${key} IN ${smallFilterKeys(filterDimensions)}`
+
+/** A filter value's key as counted: its own, or its dimension's (other) if the value is small. */
+export const foldedFilterKey = (filterDimensions: readonly VisitDimension[], key: string) =>
+  `if(${isSmallFilterKey(filterDimensions, key)}, bitOr(bitAnd(${key}, 0xFF00000000000000), bitAnd(sipHash64('${OTHER}'), ${LOW})), ${key})`
