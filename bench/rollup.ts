@@ -27,7 +27,7 @@ export interface RollupResult {
 
 const H = 3600_000
 /** Forced rollups of the same day, for a median and its range. */
-const ROLLUP_SAMPLES = 3
+const ROLLUP_SAMPLES = 5
 
 /**
  * One site-day of raw traffic at `pageviews`, rolled up twice (k = 1 to see the

@@ -24,7 +24,7 @@ describe('cluster DDL generated from the migrations', () => {
       const formatted = await parses(s)
       expect(formatted, s.slice(0, 60)).toContain('ON CLUSTER analytics_cluster')
       if (formatted.startsWith('DROP')) expect(formatted).toBe('DROP TABLE IF EXISTS rollup_work ON CLUSTER analytics_cluster SYNC')
-      else if (formatted.startsWith('ALTER')) expect(formatted).toMatch(/^ALTER TABLE (raw_hits_local|rollup_log|salts|salt_log|leases|purge_log) ON CLUSTER|^ALTER TABLE raw_hits ON CLUSTER analytics_cluster\s+\(ADD COLUMN/)
+      else if (formatted.startsWith('ALTER')) expect(formatted).toMatch(/^ALTER TABLE (raw_hits_local|rollup_log|rollup_work|salts|salt_log|leases|purge_log) ON CLUSTER|^ALTER TABLE raw_hits ON CLUSTER analytics_cluster\s+\(ADD COLUMN/)
       else expect(formatted).toMatch(/ENGINE = (Replicated\w*MergeTree|Distributed)\(/)
     }
   })

@@ -50,7 +50,8 @@ GROUP BY h`
  * that day has one value of each visit dimension and filter, so lies in exactly one
  * group of each: such visitors are counted (n1) instead of put in the sets, and the
  * counts of folding groups add up without double counting. Pages keep every visitor in
- * the set: one visit may see several pages.
+ * the set (one visit may see several pages), once per visit: a page's first hit in a
+ * visit (page_first) stands for the visit.
  */
 export function breakdownSql(filterDimensions: readonly VisitDimension[]): string {
   const keyOf = (d: VisitDimension) => groupKey(visitDimNumber(d), DIMENSIONS[d].sql)
@@ -99,11 +100,11 @@ FROM (
     WHERE bitShiftRight(fk, 56) != bitShiftRight(vk, 56)
     GROUP BY fk, vk
     UNION ALL
-    SELECT fk, vk, uniqExactState(visitor_no) AS st, 0 AS n1, uniqExact(${VISIT_KEY}) AS visits,
+    SELECT fk, vk, uniqExactStateIf(visitor_no, page_first = 1) AS st, 0 AS n1, countIf(page_first = 1) AS visits,
       ${HIT_SQL.pageviews} AS pageviews, countIf(first_in_visit = 1 AND v_bounce = 1) AS bounces, sumIf(v_duration_s, first_in_visit = 1) AS duration_s,
       0 AS events, ${HIT_SQL.engagementMs} AS engagement_ms, ${HIT_SQL.engagements} AS engagements
     FROM (
-      SELECT visitor_no, visit_no, name, engagement_ms, first_in_visit, v_bounce, v_duration_s, ${fk} AS fk, ${groupKey(PAGE_DIM, DIMENSIONS.page.sql)} AS vk
+      SELECT visitor_no, page_first, name, engagement_ms, first_in_visit, v_bounce, v_duration_s, ${fk} AS fk, ${groupKey(PAGE_DIM, DIMENSIONS.page.sql)} AS vk
       FROM rollup_work
       ARRAY JOIN ${hitFilterKeys} AS k
       WHERE ${THIS_DAY} AND name IN ('pageview', 'engagement')

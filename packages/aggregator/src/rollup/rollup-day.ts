@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@quiet-analytics/store'
 import { BUILD_WORK_SQL } from './work-table.ts'
 import { breakdownSql, EVENTS_SQL, GOALS_SQL, pagePatternToRegex, TOTALS_DAILY_SQL, TOTALS_HOURLY_SQL } from './aggregate-sql.ts'
 import { funnelsParams, funnelsSql } from './funnel-sql.ts'
-import { replacePartition } from './replace-partition.ts'
+import { replacePartition, StagedRows } from './replace-partition.ts'
 import { settled } from './concurrency.ts'
 
 export interface RollupSettings {
@@ -34,6 +34,7 @@ const VISIT_GAP_MS = 30 * 60_000
 export async function rollupDay(client: ClickHouseClient, day: string, sites: SiteRollup[], settings: RollupSettings): Promise<void> {
   const command = (query: string, params: Record<string, unknown> = {}) => client.command({ query, query_params: params })
   await settled(DAILY_AGGREGATE_TABLES.map((t) => command(`ALTER TABLE ${t}_staging DROP PARTITION {day:Date}`, { day })))
+  const staged = new StagedRows(client)
 
   for (const { site, readUntil } of sites) {
     const params = { ...siteParams(site, day, settings), read_until: readUntil }
@@ -42,12 +43,12 @@ export async function rollupDay(client: ClickHouseClient, day: string, sites: Si
       await command(BUILD_WORK_SQL, params)
       // Each aggregate only reads the work table: the small ones run beside the breakdown.
       await settled([
-        command(breakdownSql(settings.filterDimensions), params),
-        site.funnels.length > 0 ? command(funnelsSql(site.funnels, settings.filterDimensions), { ...params, ...funnelsParams(site.funnels) }) : undefined,
-        command(TOTALS_DAILY_SQL, params),
-        command(TOTALS_HOURLY_SQL, params),
-        command(EVENTS_SQL, params),
-        site.goals.length > 0 ? command(GOALS_SQL, params) : undefined,
+        staged.insert('agg_breakdown_daily', breakdownSql(settings.filterDimensions), params),
+        site.funnels.length > 0 ? staged.insert('agg_funnels_daily', funnelsSql(site.funnels, settings.filterDimensions), { ...params, ...funnelsParams(site.funnels) }) : undefined,
+        staged.insert('agg_totals_daily', TOTALS_DAILY_SQL, params),
+        staged.insert('agg_totals_hourly', TOTALS_HOURLY_SQL, params),
+        staged.insert('agg_events_daily', EVENTS_SQL, params),
+        site.goals.length > 0 ? staged.insert('agg_events_daily', GOALS_SQL, params) : undefined,
       ])
     } finally {
       await command('ALTER TABLE rollup_work DROP PARTITION ({site:String}, {day:Date})', params)
@@ -57,8 +58,8 @@ export async function rollupDay(client: ClickHouseClient, day: string, sites: Si
   const recomputed = sites.map((s) => s.site.id)
   await settled(
     DAILY_AGGREGATE_TABLES.map(async (t) => {
-      await command(`INSERT INTO ${t}_staging SELECT * FROM ${t} WHERE day = {day:Date} AND site_id NOT IN {sites:Array(String)}`, { day, sites: recomputed })
-      await replacePartition(client, t, 'day', day)
+      await staged.insert(t, `INSERT INTO ${t}_staging SELECT * FROM ${t} WHERE day = {day:Date} AND site_id NOT IN {sites:Array(String)}`, { day, sites: recomputed })
+      await replacePartition(client, t, 'day', day, staged.of(t))
     }),
   )
 }

@@ -1,6 +1,6 @@
 import { MONTHLY_AGGREGATE_TABLES } from '@quiet-analytics/core'
 import type { ClickHouseClient } from '@quiet-analytics/store'
-import { replacePartition } from './replace-partition.ts'
+import { replacePartition, StagedRows } from './replace-partition.ts'
 import { settled } from './concurrency.ts'
 
 const MONTHLY_SQL: Record<(typeof MONTHLY_AGGREGATE_TABLES)[number], string> = {
@@ -27,11 +27,12 @@ const MONTHLY_SQL: Record<(typeof MONTHLY_AGGREGATE_TABLES)[number], string> = {
  */
 export async function rollupMonth(client: ClickHouseClient, day: string): Promise<void> {
   const month = `${day.slice(0, 7)}-01`
+  const staged = new StagedRows(client)
   await settled(
     MONTHLY_AGGREGATE_TABLES.map(async (t) => {
       await client.command({ query: `ALTER TABLE ${t}_staging DROP PARTITION {month:Date}`, query_params: { month } })
-      await client.command({ query: MONTHLY_SQL[t], query_params: { month } })
-      await replacePartition(client, t, 'month', month)
+      await staged.insert(t, MONTHLY_SQL[t], { month })
+      await replacePartition(client, t, 'month', month, staged.of(t))
     }),
   )
 }

@@ -34,7 +34,8 @@ export const BUILD_WORK_SQL = `
 INSERT INTO rollup_work
 SELECT {site:String}, {day:Date}, ${col('ts')}, visitor_no, visitor_visits, visit_no, toUInt8(hit_no = 1), ${col('name')}, ${col('path')}, ${col('engagement_ms')}, ${col('props')},
   ${VISIT_ATTRIBUTES.map((a) => col(a, 'head')).join(', ')},
-  entry_page, exit_page, pageviews, toUInt8(pageviews <= 1 AND events = 0 AND engagement < {bounce_ms:UInt32}), duration, events, engagement, engagements
+  entry_page, exit_page, pageviews, toUInt8(pageviews <= 1 AND events = 0 AND engagement < {bounce_ms:UInt32}), duration, events, engagement, engagements,
+  toUInt8(page_hit_no = 1 AND NOT ${kind('custom')})
 FROM (
   -- Only single values of the visit are read past the last ARRAY JOIN, which repeats them for every hit.
   SELECT visitor_no, visitor_visits, toUInt32(n) AS visit_no, v, v[1] AS head,
@@ -74,5 +75,6 @@ FROM (
   ARRAY JOIN visits AS v, arrayEnumerate(visits) AS n, counted AS visit_counted
   WHERE visit_counted
 )
-ARRAY JOIN v AS h, arrayEnumerate(v) AS hit_no
+-- A page's hits in a visit are numbered apart from the custom events on it, which are not the page's hits.
+ARRAY JOIN v AS h, arrayEnumerate(v) AS hit_no, arrayEnumerateUniq(arrayMap(h -> tuple(${col('path')}, ${kind('custom')}), v)) AS page_hit_no
 `
