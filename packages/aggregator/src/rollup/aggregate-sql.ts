@@ -60,7 +60,7 @@ export function breakdownSql(filterDimensions: readonly VisitDimension[]): strin
   // Key 0 is no filter: every dimension plain.
   const visitFilterKeys = `[${['toUInt64(0)', ...filterDimensions.map((f) => `keys[${visitDimNumber(f)}]`)].join(', ')}]`
   const hitFilterKeys = `[${['toUInt64(0)', ...filterDimensions.map(keyOf)].join(', ')}]`
-  const fk = filterDimensions.length > 0 ? `${foldedFilterKey(filterDimensions, 'k')}` : 'k'
+  const fk = filterDimensions.length > 0 ? foldedFilterKey(filterDimensions, 'k') : 'k'
   const texts = (dims: readonly VisitDimension[], pages: boolean) => `(
     SELECT k, any(t) AS t FROM (
       SELECT kt.1 AS k, kt.2 AS t FROM rollup_work

@@ -26,7 +26,8 @@ const THIS_DAY = 'site_id = {site:String} AND day = {day:Date}'
 /**
  * The keys of the day's filter values with fewer than k visitors, as a subquery: they
  * are folded into (other) before anything is counted per filter value, so no row names
- * a filter value too small to show.
+ * a filter value too small to show. A subquery rather than a list passed in: a long tail
+ * of entry pages can hold more small values than a request's URL can carry.
  */
 function smallFilterKeys(filterDimensions: readonly VisitDimension[]): string {
   return `(
@@ -37,7 +38,7 @@ function smallFilterKeys(filterDimensions: readonly VisitDimension[]): string {
     HAVING uniqExact(visitor_no) < {k:UInt32})`
 }
 
-/** Whether a filter value's key is small. Every test reads the same subquery, which the engine builds once per statement. */
+/** Whether a filter value's key is small. The tests of one statement share one subquery, which the engine builds once. */
 export const isSmallFilterKey = (filterDimensions: readonly VisitDimension[], key: string) => `${key} IN ${smallFilterKeys(filterDimensions)}`
 
 /** A filter value's key as counted: its own, or its dimension's (other) if the value is small. */

@@ -42,9 +42,13 @@ export async function rollupDay(client: ClickHouseClient, day: string, sites: Si
     try {
       await command(BUILD_WORK_SQL, params)
       // Each aggregate only reads the work table: the small ones run beside the breakdown.
+      const foldedAggregates = async () => {
+        await staged.insert('agg_breakdown_daily', breakdownSql(settings.filterDimensions), params)
+        // Funnels after the breakdown: on a big day both are heavy.
+        if (site.funnels.length > 0) await staged.insert('agg_funnels_daily', funnelsSql(site.funnels, settings.filterDimensions), { ...params, ...funnelsParams(site.funnels) })
+      }
       await settled([
-        staged.insert('agg_breakdown_daily', breakdownSql(settings.filterDimensions), params),
-        site.funnels.length > 0 ? staged.insert('agg_funnels_daily', funnelsSql(site.funnels, settings.filterDimensions), { ...params, ...funnelsParams(site.funnels) }) : undefined,
+        foldedAggregates(),
         staged.insert('agg_totals_daily', TOTALS_DAILY_SQL, params),
         staged.insert('agg_totals_hourly', TOTALS_HOURLY_SQL, params),
         staged.insert('agg_events_daily', EVENTS_SQL, params),
