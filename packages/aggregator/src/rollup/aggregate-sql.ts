@@ -1,5 +1,5 @@
 import { DIMENSIONS, EVENT_KINDS, HIT_SQL, OTHER, VISIT_DIMENSION_NAMES, type VisitDimension } from '@quiet-analytics/core'
-import { dimNameOfKey, foldedFilterKey, groupKey, isOtherKey, PAGE_DIM, visitDimNumber } from './group-key.ts'
+import { dimNameOfKey, foldedFilterKey, groupKey, isOtherKey, PAGE_DIM, visitDimNumber, withSmallFilterKeys } from './group-key.ts'
 
 const WORK = 'rollup_work WHERE site_id = {site:String} AND day = {day:Date}'
 const THIS_DAY = 'site_id = {site:String} AND day = {day:Date}'
@@ -60,7 +60,7 @@ export function breakdownSql(filterDimensions: readonly VisitDimension[]): strin
   // Key 0 is no filter: every dimension plain.
   const visitFilterKeys = `[${['toUInt64(0)', ...filterDimensions.map((f) => `keys[${visitDimNumber(f)}]`)].join(', ')}]`
   const hitFilterKeys = `[${['toUInt64(0)', ...filterDimensions.map(keyOf)].join(', ')}]`
-  const fk = filterDimensions.length > 0 ? foldedFilterKey(filterDimensions, 'k') : 'k'
+  const fk = filterDimensions.length > 0 ? foldedFilterKey('k') : 'k'
   const texts = (dims: readonly VisitDimension[], pages: boolean) => `(
     SELECT k, any(t) AS t FROM (
       SELECT kt.1 AS k, kt.2 AS t FROM rollup_work
@@ -78,6 +78,7 @@ export function breakdownSql(filterDimensions: readonly VisitDimension[]): strin
   return `
 INSERT INTO agg_breakdown_daily_staging
   (site_id, day, filter_dimension, filter_value, dimension, value, visitors, visits, pageviews, bounces, duration_s, events, engagement_ms, engagements)
+${withSmallFilterKeys(filterDimensions)}
 SELECT {site:String}, {day:Date}, ${dimNameOfKey('fk')}, ${filterText}, ${dimNameOfKey('gk')}, if(small, '${OTHER}', vt.t),
   visitors, visits, pageviews, bounces, duration_s, events, engagement_ms, engagements
 FROM (

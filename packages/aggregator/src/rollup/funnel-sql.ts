@@ -1,6 +1,6 @@
 import { DIMENSIONS, funnelDefinition, OTHER, type Funnel, type VisitDimension } from '@quiet-analytics/core'
 import { pagePatternToRegex } from './aggregate-sql.ts'
-import { groupKey, isSmallFilterKey, visitDimNumber } from './group-key.ts'
+import { groupKey, isSmallFilterKey, visitDimNumber, withSmallFilterKeys } from './group-key.ts'
 
 /**
  * Seconds to the lower bound of their bucket: to the second under a minute, 10 s under
@@ -75,9 +75,10 @@ export function funnelsSql(funnels: readonly Funnel[], filterDimensions: readonl
       name = {step_events:Array(String)}[i] AND ({step_keys:Array(String)}[i] = '' OR props[{step_keys:Array(String)}[i]] = {step_values:Array(String)}[i]),
       name = 'pageview' AND match(path, {step_pages:Array(String)}[i]))`
   const filters = ["tuple('', '', 0)", ...filterDimensions.map((f) => `tuple('${f}', ${DIMENSIONS[f].sql}, ${visitDimNumber(f)})`)].join(', ')
-  const fv = filterDimensions.length > 0 ? `if(${isSmallFilterKey(filterDimensions, groupKey('f.3', 'f.2'))}, '${OTHER}', f.2)` : 'f.2'
+  const fv = filterDimensions.length > 0 ? `if(${isSmallFilterKey(groupKey('f.3', 'f.2'))}, '${OTHER}', f.2)` : 'f.2'
   return `
 INSERT INTO agg_funnels_daily_staging (site_id, day, funnel, definition, filter_dimension, filter_value, step, time_bucket_s, visits)
+${withSmallFilterKeys(filterDimensions)}
 SELECT {site:String}, {day:Date}, {funnel_names:Array(String)}[o.1] AS funnel, {funnel_definitions:Array(String)}[o.1] AS definition,
   fdim, fv, sb.1 AS step, sb.2 AS bucket, count()
 FROM (

@@ -24,23 +24,27 @@ export const dimNameOfKey = (k: string) => `multiIf(bitShiftRight(${k}, 56) AS n
 const THIS_DAY = 'site_id = {site:String} AND day = {day:Date}'
 
 /**
- * The keys of the day's filter values with fewer than k visitors, as a subquery: they
- * are folded into (other) before anything is counted per filter value, so no row names
- * a filter value too small to show. A subquery rather than a list passed in: a long tail
- * of entry pages can hold more small values than a request's URL can carry.
+ * The keys of the day's filter values with fewer than k visitors, for the start of a
+ * statement that folds them: they are folded into (other) before anything is counted
+ * per filter value, so no row names a filter value too small to show. A scalar of the
+ * statement, which the engine computes once however many times the statement tests it
+ * (an IN subquery would be computed at each test), and not a list passed in: a long
+ * tail of entry pages can hold more small values than a request's URL can carry.
  */
-function smallFilterKeys(filterDimensions: readonly VisitDimension[]): string {
-  return `(
+export function withSmallFilterKeys(filterDimensions: readonly VisitDimension[]): string {
+  if (filterDimensions.length === 0) return ''
+  return `WITH (
+  SELECT groupArray(d) FROM (
     SELECT d FROM rollup_work
     ARRAY JOIN [${filterDimensions.map((f) => groupKey(visitDimNumber(f), DIMENSIONS[f].sql)).join(', ')}] AS d
     WHERE ${THIS_DAY} AND first_in_visit = 1
     GROUP BY d
-    HAVING uniqExact(visitor_no) < {k:UInt32})`
+    HAVING uniqExact(visitor_no) < {k:UInt32})) AS small_filter_keys`
 }
 
-/** Whether a filter value's key is small. The tests of one statement share one subquery, which the engine builds once. */
-export const isSmallFilterKey = (filterDimensions: readonly VisitDimension[], key: string) => `${key} IN ${smallFilterKeys(filterDimensions)}`
+/** Whether a filter value's key is small, in a statement that starts withSmallFilterKeys. A set, not has(): the list may be long. */
+export const isSmallFilterKey = (key: string) => `${key} IN (SELECT arrayJoin(small_filter_keys))`
 
 /** A filter value's key as counted: its own, or its dimension's (other) if the value is small. */
-export const foldedFilterKey = (filterDimensions: readonly VisitDimension[], key: string) =>
-  `if(${isSmallFilterKey(filterDimensions, key)}, bitOr(bitAnd(${key}, 0xFF00000000000000), bitAnd(sipHash64('${OTHER}'), ${LOW})), ${key})`
+export const foldedFilterKey = (key: string) =>
+  `if(${isSmallFilterKey(key)}, bitOr(bitAnd(${key}, 0xFF00000000000000), bitAnd(sipHash64('${OTHER}'), ${LOW})), ${key})`
