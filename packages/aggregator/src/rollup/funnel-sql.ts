@@ -1,6 +1,5 @@
 import { DIMENSIONS, funnelDefinition, OTHER, type Funnel, type VisitDimension } from '@quiet-analytics/core'
 import { pagePatternToRegex } from './aggregate-sql.ts'
-import { groupKey, isSmallFilterKey, visitDimNumber, withSmallFilterKeys } from './group-key.ts'
 
 /**
  * Seconds to the lower bound of their bucket: to the second under a minute, 10 s under
@@ -74,11 +73,11 @@ export function funnelsSql(funnels: readonly Funnel[], filterDimensions: readonl
   const match = `if({step_events:Array(String)}[i] != '',
       name = {step_events:Array(String)}[i] AND ({step_keys:Array(String)}[i] = '' OR props[{step_keys:Array(String)}[i]] = {step_values:Array(String)}[i]),
       name = 'pageview' AND match(path, {step_pages:Array(String)}[i]))`
-  const filters = ["tuple('', '', 0)", ...filterDimensions.map((f) => `tuple('${f}', ${DIMENSIONS[f].sql}, ${visitDimNumber(f)})`)].join(', ')
-  const fv = filterDimensions.length > 0 ? `if(${isSmallFilterKey(groupKey('f.3', 'f.2'))}, '${OTHER}', f.2)` : 'f.2'
+  const filters = ["tuple('', '')", ...filterDimensions.map((f) => `tuple('${f}', ${DIMENSIONS[f].sql})`)].join(', ')
+  // A filter value is kept if the day's breakdown, staged just before, kept it: the small ones are decided once, there.
+  const fv = `if(f.1 = '' OR (f.1, f.2) IN (SELECT DISTINCT filter_dimension, filter_value FROM agg_breakdown_daily_staging WHERE site_id = {site:String} AND day = {day:Date}), f.2, '${OTHER}')`
   return `
 INSERT INTO agg_funnels_daily_staging (site_id, day, funnel, definition, filter_dimension, filter_value, step, time_bucket_s, visits)
-${withSmallFilterKeys(filterDimensions)}
 SELECT {site:String}, {day:Date}, {funnel_names:Array(String)}[o.1] AS funnel, {funnel_definitions:Array(String)}[o.1] AS definition,
   fdim, fv, sb.1 AS step, sb.2 AS bucket, count()
 FROM (

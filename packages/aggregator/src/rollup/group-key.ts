@@ -43,7 +43,7 @@ export function withSmallFilterKeys(filterDimensions: readonly VisitDimension[])
 }
 
 /** Whether a filter value's key is small, in a statement that starts withSmallFilterKeys. A set, not has(): the list may be long. */
-export const isSmallFilterKey = (key: string) => `${key} IN (SELECT arrayJoin(small_filter_keys))`
+const isSmallFilterKey = (key: string) => `${key} IN (SELECT arrayJoin(small_filter_keys))`
 
 /** A filter value's key as counted: its own, or its dimension's (other) if the value is small. */
 export const foldedFilterKey = (key: string) =>

@@ -44,7 +44,7 @@ export async function rollupDay(client: ClickHouseClient, day: string, sites: Si
       // Each aggregate only reads the work table: the small ones run beside the breakdown.
       const foldedAggregates = async () => {
         await staged.insert('agg_breakdown_daily', breakdownSql(settings.filterDimensions), params)
-        // Funnels after the breakdown: on a big day both are heavy.
+        // Funnels after the breakdown: they keep the filter values it kept.
         if (site.funnels.length > 0) await staged.insert('agg_funnels_daily', funnelsSql(site.funnels, settings.filterDimensions), { ...params, ...funnelsParams(site.funnels) })
       }
       await settled([
