@@ -15,8 +15,11 @@ const VISIT_DIM_NAMES_SQL = `[${VISIT_DIMENSION_NAMES.map((n) => `'${n}'`).join(
  */
 export const groupKey = (dim: string | number, value: string) => `bitOr(bitShiftLeft(toUInt64(${dim}), 56), bitAnd(sipHash64(${value}), ${LOW}))`
 
+/** The low bits of every dimension's (other) key. */
+const OTHER_LOW = `bitAnd(sipHash64('${OTHER}'), ${LOW})`
+
 /** Whether a key is some dimension's (other). */
-export const isOtherKey = (k: string) => `bitAnd(${k}, ${LOW}) = bitAnd(sipHash64('${OTHER}'), ${LOW})`
+export const isOtherKey = (k: string) => `bitAnd(${k}, ${LOW}) = ${OTHER_LOW}`
 
 /** A key's dimension name: '' for 0 (no dimension). */
 export const dimNameOfKey = (k: string) => `multiIf(bitShiftRight(${k}, 56) AS n_${k} = 0, '', n_${k} = ${PAGE_DIM}, 'page', ${VISIT_DIM_NAMES_SQL}[n_${k}])`
@@ -47,4 +50,4 @@ const isSmallFilterKey = (key: string) => `${key} IN (SELECT arrayJoin(small_fil
 
 /** A filter value's key as counted: its own, or its dimension's (other) if the value is small. */
 export const foldedFilterKey = (key: string) =>
-  `if(${isSmallFilterKey(key)}, bitOr(bitAnd(${key}, 0xFF00000000000000), bitAnd(sipHash64('${OTHER}'), ${LOW})), ${key})`
+  `if(${isSmallFilterKey(key)}, bitOr(bitAnd(${key}, 0xFF00000000000000), ${OTHER_LOW}), ${key})`
