@@ -5,6 +5,7 @@ import { parseUmamiBody, UMAMI_PATH } from '../pipeline/umami.ts'
 import type { PipelineDeps } from '../pipeline/process-event.ts'
 import { recordEvent, type IngestSink, type Recorded } from '../pipeline/record-event.ts'
 import { readBody } from './read-body.ts'
+import { replyBurst } from './reply-burst.ts'
 import { corsHeaders, json, PIXEL } from './respond.ts'
 
 export interface IngestOptions {
@@ -29,14 +30,16 @@ const ACCEPTED_TYPES = /^(application\/json|text\/plain)\b/i
 
 /** The lean ingest handler, shared by the standalone server and the Express router. */
 export function createIngestHandler(opts: IngestOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const burst = replyBurst((err) => opts.logger.warn({ err: { message: (err as Error).message } }, 'a reply could not be written'))
   return (req, res) => {
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined
     const path = pathOf(req)
     const isPixel = path === PIXEL_PATH
-    const send = (reply: Reply) => {
-      if (isPixel) sendPixel(res, reply)
-      else json(res, reply.status, reply.body, reply.headers ? { ...corsHeaders(origin), ...reply.headers } : corsHeaders(origin))
-    }
+    const send = (reply: Reply) =>
+      burst(() => {
+        if (isPixel) sendPixel(res, reply)
+        else json(res, reply.status, reply.body, reply.headers ? { ...corsHeaders(origin), ...reply.headers } : corsHeaders(origin))
+      })
     const fail = (err: unknown) => {
       opts.logger.error({ err: { message: (err as Error).message } }, 'ingest failed')
       if (!res.headersSent) json(res, 500, { error: 'internal error' }, corsHeaders(origin))
