@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
-import { createLogger, type Config } from '@quiet-analytics/core'
+import { createLogger, type Clock, type Config } from '@quiet-analytics/core'
 import { createCollector, createStandaloneServer, type Collector } from '@quiet-analytics/collector'
 import { tempStore } from './temp-store.ts'
 
@@ -19,11 +19,12 @@ type TempStore = Awaited<ReturnType<typeof tempStore>>
 
 /**
  * The standalone collector on a fresh embedded store (or on `shared`, which it then
- * leaves open: chdb allows one data directory per process), on a free loopback port.
+ * leaves open: chdb allows one data directory per process), on a free loopback port;
+ * on `clock` when a test moves time.
  */
-export async function startTestCollector(config?: Config, shared?: TempStore): Promise<TestCollector> {
+export async function startTestCollector(config?: Config, shared?: TempStore, clock?: Clock): Promise<TestCollector> {
   const store = shared ?? (await tempStore(config))
-  const collector = createCollector({ config: config ?? store.config, store, logger: createLogger('silent') })
+  const collector = createCollector({ config: config ?? store.config, store, logger: createLogger('silent'), ...(clock ? { clock } : {}) })
   const server = createStandaloneServer(collector)
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`

@@ -108,6 +108,7 @@ export function createCollector({ config, store, logger, clock = systemClock, on
     flushIntervalMs: c.flushIntervalMs,
     maxBufferedRows: c.maxBufferedRows,
     partitions: RAW_HITS_PARTITIONS,
+    now: clock.now,
     onBatch: (b) => logger.debug({ rows: b.rows }, b.to === 'store' ? 'raw_hits batch to the store' : 'raw_hits batch to the spool'),
     onQuarantine: (q) => {
       logger.error({ batch: q.id, rows: q.rows, error: q.error }, 'a spooled batch is refused for its content: set aside in the quarantine (qa spool replay)')
