@@ -41,10 +41,10 @@ export async function rollupDay(client: ClickHouseClient, day: string, sites: Si
     await command('ALTER TABLE rollup_work DROP PARTITION ({site:String}, {day:Date})', params)
     try {
       await command(BUILD_WORK_SQL, params)
-      // Each aggregate only reads the work table: the small ones run beside the breakdown.
+      // The aggregates read the work table, so the small ones run beside the breakdown; funnels
+      // follow it, since they also read its staged rows to keep the filter values it kept.
       const foldedAggregates = async () => {
         await staged.insert('agg_breakdown_daily', breakdownSql(settings.filterDimensions), params)
-        // Funnels after the breakdown: they keep the filter values it kept.
         if (site.funnels.length > 0) await staged.insert('agg_funnels_daily', funnelsSql(site.funnels, settings.filterDimensions), { ...params, ...funnelsParams(site.funnels) })
       }
       await settled([
